@@ -1,0 +1,77 @@
+"""safearray: NumPy arrays that always tell whether they are a View or a Copy.
+
+``import safearray as np`` works as a drop-in for NumPy: every array that
+comes back is a :class:`View` (it shares memory with the array it came from)
+or a :class:`Copy` (it owns memory no other array sees), and writes through
+Views or into thrown-away Copies are reported at the line that makes them.
+
+Examples
+--------
+>>> import safearray as sa
+>>> data = sa.arange(6.0)
+>>> data[2:4]
+View([2., 3.], base=Copy(shape=(6,), dtype=float64))
+>>> data[data > 3]
+Copy([4., 5.])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _array, _namespace, array_api
+from ._array import Copy, SafeArray, View
+from ._creation import array, asarray, may_share_memory, readonly, shares_memory
+from ._errors import (
+    CopyRequiredError,
+    DTypeError,
+    LostWriteError,
+    LostWriteWarning,
+    MutationError,
+    MutationWarning,
+    NotCoveredError,
+    ReadOnlyError,
+    SafeArrayError,
+    SafeArrayTypeError,
+    SafeArrayValueError,
+    SharedWriteError,
+    SharedWriteWarning,
+)
+from ._policy import MODES, get_policy, policy, set_policy
+
+__version__ = "0.1.0"
+
+__all__ = ["SafeArray", "View", "Copy", "ndarray"]
+__all__ += ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
+__all__ += ["MODES", "get_policy", "set_policy", "policy"]
+__all__ += [
+    "SafeArrayError",
+    "SafeArrayTypeError",
+    "SafeArrayValueError",
+    "DTypeError",
+    "CopyRequiredError",
+    "NotCoveredError",
+    "MutationError",
+    "ReadOnlyError",
+    "SharedWriteError",
+    "LostWriteError",
+    "MutationWarning",
+    "SharedWriteWarning",
+    "LostWriteWarning",
+]
+__all__ += ["array_api"]
+#: The rest of NumPy's namespace, generated (see ``safearray/_namespace.py``).
+__all__ += sorted(name for name in _namespace.MIRROR if name not in __all__)
+
+ndarray = SafeArray
+_array._namespace = array_api
+
+
+def __getattr__(name: str) -> Any:
+    value = _namespace.lookup(name)
+    globals()[name] = value  # cache: the next lookup is a plain module attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_namespace.MIRROR))

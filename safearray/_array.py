@@ -1,0 +1,1004 @@
+"""The tagged array: :class:`SafeArray` and its two concrete kinds, :class:`View` and :class:`Copy`.
+
+Data flows one way through this module::
+
+    raw ndarray  --_copy / _view_of-->  tagged array
+    tagged array --operator / method / __array_ufunc__ / __array_function__-->
+        unwrap (SafeArray -> ndarray) -> NumPy -> wrap (ndarray -> View | Copy)
+
+The tag is decided by memory, never by operation name: a result is a
+:class:`View` exactly when its buffer belongs to the buffer of one of the
+inputs, found through NumPy's (collapsed) ``base`` chain in constant time.
+Every write goes through :func:`safearray._policy.check_write` first.
+"""
+
+from __future__ import annotations
+
+import operator
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from . import _policy
+from ._errors import CopyRequiredError, ReadOnlyError, SafeArrayTypeError, SafeArrayValueError
+from ._validate import check_copy, check_device, check_dtype, check_order
+
+__all__ = ["SafeArray", "View", "Copy"]
+
+_ndarray = np.ndarray
+_generic = np.generic
+_asarray = np.asarray
+_new = object.__new__
+_getrefcount = sys.getrefcount
+_on_write = _policy.on_write
+_SETITEM, _INPLACE, _METHOD, _ARGUMENT = _policy.SETITEM, _policy.INPLACE, _policy.METHOD, _policy.ARGUMENT
+
+# The namespace returned by ``__array_namespace__``; set by ``safearray/__init__.py``.
+_namespace: Any = None
+
+
+# --------------------------------------------------------------------------------------
+# memory ownership
+
+
+def _root(a: np.ndarray) -> object:
+    """Return the object that owns ``a``'s memory: ``a`` itself, an ndarray, or a buffer.
+
+    NumPy collapses base chains of same-typed arrays, so this loop runs once or
+    twice; it only walks further through ndarray subclasses such as memmap.
+    """
+    b = a.base
+    if b is None:
+        return a
+    while isinstance(b, _ndarray):
+        nb = b.base
+        if nb is None:
+            return b
+        b = nb
+    return b
+
+
+def _shares_root(r: np.ndarray, a: np.ndarray) -> bool:
+    """True when ``r``'s memory belongs to the buffer that also holds ``a``."""
+    rb = r.base
+    if rb is None:
+        return False
+    if rb is a:
+        return True
+    ab = a.base
+    if ab is not None and rb is ab:
+        return True
+    return _root(r) is _root(a)
+
+
+# --------------------------------------------------------------------------------------
+# the only constructors
+
+
+def _copy(a: np.ndarray) -> Copy:
+    c = _new(Copy)
+    c._a = a
+    return c
+
+
+def _view_of(r: np.ndarray, src: SafeArray, op: object) -> View:
+    """A View of ``r``, whose memory belongs to the buffer of the tagged array ``src``."""
+    v = _new(View)
+    v._a = r
+    b = src._base
+    v._base = src if b is None else b
+    v._src = src
+    v._op = op
+    v._policy = src._policy
+    return v
+
+
+def _view_of_raw(r: np.ndarray, owner: object, src: object, op: object) -> View:
+    """A View of memory owned by a raw ndarray or buffer ``owner``, not by a tagged array."""
+    v = _new(View)
+    v._a = r
+    v._base = owner
+    v._src = src
+    v._op = op
+    v._policy = None
+    return v
+
+
+def _scalar_copy(s: Any, dtype: np.dtype[Any]) -> Copy:
+    """A 0-d Copy holding the NumPy scalar or Python object ``s`` with ``dtype``."""
+    if isinstance(s, _generic):
+        a = _asarray(s)
+        if a.dtype != dtype:
+            a = a.astype(dtype)
+    else:  # an element of an object array
+        a = np.empty((), dtype=dtype)
+        a[()] = s
+    return _copy(a)
+
+
+def _exact(r: np.ndarray) -> np.ndarray:
+    """Return ``r`` as an exact ndarray (a view for subclasses such as memmap)."""
+    return r if type(r) is _ndarray else r.view(_ndarray)
+
+
+# --------------------------------------------------------------------------------------
+# unwrap arguments, wrap results
+
+
+def _unwrap(obj: Any, srcs: list[Any]) -> Any:
+    """Replace tagged arrays in ``obj`` (recursing into lists and tuples) by their ndarrays.
+
+    Every array met (tagged or raw) is appended to ``srcs``; results are
+    later tagged as Views when their memory belongs to one of them.
+    """
+    t = type(obj)
+    if t is Copy or t is View:
+        srcs.append(obj)
+        return obj._a
+    if t is _ndarray:
+        srcs.append(obj)
+        return obj
+    if t is list or t is tuple:
+        if not obj:
+            return obj
+        items = [_unwrap(o, srcs) for o in obj]
+        return items if t is list else tuple(items)
+    if isinstance(obj, SafeArray):
+        srcs.append(obj)
+        return obj._a
+    if isinstance(obj, _ndarray):
+        srcs.append(obj)
+    return obj
+
+
+def _unwrap_out(out: Any, srcs: list[Any], op: str) -> Any:
+    """Unwrap an ``out=`` argument (an array or a tuple of them), checking each write."""
+    if type(out) is tuple:
+        return tuple(_unwrap_out(o, srcs, op) for o in out)
+    if isinstance(out, SafeArray):
+        if out._base is not None:
+            _on_write(out, op, False, _ARGUMENT)
+        srcs.append(out)
+        return out._a
+    if isinstance(out, _ndarray):
+        srcs.append(out)
+    return out
+
+
+def _unwrap_kwargs(kwargs: dict[str, Any], srcs: list[Any], op: str) -> dict[str, Any]:
+    out = {}
+    for k, v in kwargs.items():
+        out[k] = _unwrap_out(v, srcs, op) if k == "out" else _unwrap(v, srcs)
+    return out
+
+
+def _tag(r: np.ndarray, srcs: list[Any], op: object) -> Any:
+    """Tag the exact ndarray ``r``, the result of an operation on the arrays in ``srcs``."""
+    for s in srcs:
+        if type(s) is _ndarray:
+            if r is s:
+                return _view_of_raw(r, _root(s), s, op)
+        elif r is s._a:
+            return s
+    if r.base is None:
+        return _copy(r)
+    root = _root(r)
+    for s in srcs:
+        if type(s) is _ndarray:
+            sroot = _root(s)
+            if root is sroot:
+                return _view_of_raw(r, sroot, s, op)
+        elif root is _root(s._a):
+            return _view_of(r, s, op)
+    if not isinstance(root, _ndarray):
+        # memory of a buffer or file that NumPy wrapped (frombuffer, memmap, load(mmap_mode=))
+        return _view_of_raw(r, root, root, op)
+    return _copy(r)
+
+
+def _wrap(r: Any, srcs: list[Any], op: object) -> Any:
+    """Wrap any result of NumPy: arrays are tagged, containers are rebuilt, the rest passes."""
+    t = type(r)
+    if t is _ndarray:
+        return _tag(r, srcs, op)
+    if t is tuple or t is list:
+        items = [_wrap(x, srcs, op) for x in r]
+        return items if t is list else tuple(items)
+    if isinstance(r, _generic):
+        return _copy(_asarray(r))
+    if isinstance(r, _ndarray):
+        return _tag(r.view(_ndarray), srcs, op)
+    if isinstance(r, tuple) and hasattr(r, "_fields"):  # named tuples (SVDResult, ...)
+        return t(*[_wrap(x, srcs, op) for x in r])
+    return r
+
+
+def _wrap1(r: Any, src: SafeArray, op: object) -> Any:
+    """Fast path of :func:`_wrap` for a result computed from the single tagged array ``src``."""
+    if type(r) is _ndarray:
+        a = src._a
+        if r is a:
+            return src
+        if _shares_root(r, a):
+            return _view_of(r, src, op)
+        return _copy(r)
+    return _wrap(r, [src], op)
+
+
+def _readonly_error(arr: SafeArray, op: str) -> ReadOnlyError:
+    kind = "read-only View" if arr._base is not None else "read-only array"
+    return ReadOnlyError(
+        f"{op}: cannot write into a {kind} of shape {arr.shape}; "
+        f"use .copy() to get a writable Copy."
+    )
+
+
+def _is_readonly_error(exc: ValueError, arr: np.ndarray) -> bool:
+    return not arr.flags.writeable and "read-only" in str(exc)
+
+
+# --------------------------------------------------------------------------------------
+# dispatch of ufuncs and NumPy functions
+
+
+def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Run ``getattr(ufunc, method)`` on unwrapped inputs and wrap its results."""
+    srcs: list[Any] = []
+    args = [_unwrap(x, srcs) for x in inputs]
+    if kwargs:
+        kwargs = _unwrap_kwargs(kwargs, srcs, f"{ufunc.__name__}(out=...)")
+    if method == "at":
+        target = inputs[0]
+        if isinstance(target, SafeArray) and target._base is not None:
+            _on_write(target, f"np.{ufunc.__name__}.at()", False, _ARGUMENT)
+    try:
+        r = getattr(ufunc, method)(*args, **kwargs)
+    except ValueError as exc:
+        for s in srcs:
+            if isinstance(s, SafeArray) and _is_readonly_error(exc, s._a):
+                raise _readonly_error(s, f"{ufunc.__name__}.{method}") from None
+        raise
+    return _wrap(r, srcs, f"np.{ufunc.__name__}()")
+
+
+#: NumPy functions that write into an argument: function -> (position, keyword) of it.
+WRITES_INTO: dict[Callable[..., Any], tuple[int, str]] = {
+    np.copyto: (0, "dst"),
+    np.put: (0, "a"),
+    np.place: (0, "arr"),
+    np.putmask: (0, "a"),
+    np.fill_diagonal: (0, "a"),
+    np.put_along_axis: (0, "arr"),
+}
+
+
+def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Run the NumPy function ``func`` on unwrapped arguments and wrap its results."""
+    written = WRITES_INTO.get(func)
+    name = getattr(func, "__name__", "function")
+    if written is not None:
+        pos, key = written
+        target = args[pos] if len(args) > pos else kwargs.get(key)
+        if isinstance(target, SafeArray) and target._base is not None:
+            _on_write(target, f"np.{name}()", False, _ARGUMENT)
+    srcs: list[Any] = []
+    if args:
+        args = tuple([_unwrap(x, srcs) for x in args])
+    if kwargs:
+        kwargs = _unwrap_kwargs(kwargs, srcs, f"np.{name}(out=...)")
+    try:
+        r = func(*args, **kwargs)
+    except ValueError as exc:
+        for s in srcs:
+            if isinstance(s, SafeArray) and _is_readonly_error(exc, s._a):
+                raise _readonly_error(s, f"np.{name}") from None
+        raise
+    return _wrap(r, srcs, f"np.{name}()")
+
+
+_KNOWN_TYPES = (_ndarray,)  # extended with SafeArray below
+
+
+# --------------------------------------------------------------------------------------
+# method and operator factories
+
+
+def _method(name: str) -> Callable[..., Any]:
+    """A method that runs ``numpy.ndarray.<name>`` and tags its result by memory."""
+    meth = getattr(_ndarray, name)
+    opname = f".{name}()"
+
+    def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs:
+            return _wrap1(meth(self._a), self, opname)
+        srcs: list[Any] = [self]
+        if args:
+            args = tuple([_unwrap(x, srcs) for x in args])
+        if kwargs:
+            kwargs = _unwrap_kwargs(kwargs, srcs, f".{name}(out=...)")
+        return _wrap(meth(self._a, *args, **kwargs), srcs, opname)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = (
+        f"Tagged version of :meth:`numpy.ndarray.{name}`: array results are a View when "
+        f"they share this array's memory and a Copy otherwise."
+    )
+    return method
+
+
+def _inplace_method(name: str) -> Callable[..., Any]:
+    """A method that writes into the array (``sort``, ``fill``, ...): the write is checked first."""
+    meth = getattr(_ndarray, name)
+    opname = f".{name}()"
+
+    def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
+        rc = _getrefcount(self)
+        if self._base is not None or rc <= _TEMP_METHOD:
+            _on_write(self, opname, rc <= _TEMP_METHOD, _METHOD)
+        srcs: list[Any] = [self]
+        if args:
+            args = tuple([_unwrap(x, srcs) for x in args])
+        if kwargs:
+            kwargs = _unwrap_kwargs(kwargs, srcs, f".{name}(out=...)")
+        try:
+            r = meth(self._a, *args, **kwargs)
+        except ValueError as exc:
+            if _is_readonly_error(exc, self._a):
+                raise _readonly_error(self, f".{name}()") from None
+            raise
+        return _wrap(r, srcs, opname)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"In-place :meth:`numpy.ndarray.{name}`; the write goes through the write policy."
+    return method
+
+
+def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
+    def method(self: SafeArray, other: Any) -> Any:
+        t = type(other)
+        if t is Copy or t is View:
+            other = other._a
+        r = op(self._a, other)
+        if type(r) is _ndarray and r.base is None:
+            return _copy(r)
+        return _wrap(r, [self], name)
+
+    method.__name__ = method.__qualname__ = f"__{name}__"
+    return method
+
+
+def _reflected(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
+    def method(self: SafeArray, other: Any) -> Any:
+        r = op(other, self._a)
+        if type(r) is _ndarray and r.base is None:
+            return _copy(r)
+        return _wrap(r, [self], name)
+
+    method.__name__ = method.__qualname__ = f"__r{name}__"
+    return method
+
+
+def _inplace(iop: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
+    opname = f"{name}="
+
+    def method(self: SafeArray, other: Any) -> SafeArray:
+        rc = _getrefcount(self)
+        if self._base is not None:
+            _on_write(self, opname, rc <= _TEMP_INPLACE, _INPLACE)
+        t = type(other)
+        if t is Copy or t is View:
+            other = other._a
+        try:
+            iop(self._a, other)
+        except ValueError as exc:
+            if _is_readonly_error(exc, self._a):
+                raise _readonly_error(self, f"{name}=") from None
+            raise
+        return self
+
+    method.__name__ = method.__qualname__ = f"__i{name}__"
+    return method
+
+
+def _unary(op: Callable[[Any], Any], name: str) -> Callable[[SafeArray], Any]:
+    def method(self: SafeArray) -> Any:
+        r = op(self._a)
+        if type(r) is _ndarray and r.base is None:
+            return _copy(r)
+        return _wrap(r, [self], name)
+
+    method.__name__ = method.__qualname__ = f"__{name}__"
+    return method
+
+
+def _numeric(
+    op: Callable[[Any, Any], Any], iop: Callable[[Any, Any], Any], symbol: str, name: str
+) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
+    return _binary(op, name), _reflected(op, name), _inplace(iop, symbol)
+
+
+class _Flags:
+    """Read-only snapshot of an array's flags (``x.flags.writeable``, ``x.flags["C_CONTIGUOUS"]``)."""
+
+    __slots__ = ("_f",)
+
+    def __init__(self, flags: Any) -> None:
+        object.__setattr__(self, "_f", flags)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._f, name)
+
+    def __getitem__(self, name: str) -> Any:
+        return self._f[name]
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(
+            "flags are read-only information in safearray; use .readonly() for a read-only "
+            "View or .copy() for a writable Copy."
+        )
+
+    __setitem__ = __setattr__
+
+    def __repr__(self) -> str:
+        return repr(self._f)
+
+
+def _describe(obj: object) -> str:
+    """Short description of a base object for reprs and messages."""
+    if isinstance(obj, SafeArray):
+        return f"{type(obj).__name__}(shape={obj.shape}, dtype={obj.dtype})"
+    if isinstance(obj, _ndarray):
+        return f"ndarray(shape={obj.shape}, dtype={obj.dtype})"
+    return f"<{type(obj).__name__} buffer>"
+
+
+# --------------------------------------------------------------------------------------
+# the classes
+
+
+class SafeArray:
+    """An array that always knows whether it shares memory: either a :class:`View` or a :class:`Copy`.
+
+    Do not instantiate it directly; use :func:`safearray.asarray` or any other
+    creation function. ``isinstance(x, safearray.ndarray)`` holds for every
+    tagged array.
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> data = sa.arange(5.0)
+    >>> data
+    Copy([0., 1., 2., 3., 4.])
+    >>> data[1:3]
+    View([1., 2.], base=Copy(shape=(5,), dtype=float64))
+    >>> data[[0, 2]]
+    Copy([0., 2.])
+    """
+
+    __slots__ = ("_a",)
+    _a: np.ndarray
+    _base: object
+    _policy: str | None
+    __hash__ = None  # type: ignore[assignment]
+    __array_priority__ = 20.0
+
+    def __new__(cls, *args: object, **kwargs: object) -> SafeArray:
+        raise SafeArrayTypeError(
+            f"{cls.__name__} cannot be instantiated directly; use safearray.asarray(), "
+            f"safearray.array() or another creation function."
+        )
+
+    # ---- information --------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Tuple of array dimensions, as :attr:`numpy.ndarray.shape`."""
+        return self._a.shape
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """Data type of the elements, as :attr:`numpy.ndarray.dtype`."""
+        return self._a.dtype
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return self._a.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements."""
+        return self._a.size
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes taken by the elements (not by the whole buffer of a View)."""
+        return self._a.nbytes
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes of one element."""
+        return self._a.itemsize
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        """Bytes to step in each dimension."""
+        return self._a.strides
+
+    @property
+    def flags(self) -> _Flags:
+        """Memory layout information; read-only (use :meth:`readonly` to forbid writes)."""
+        return _Flags(self._a.flags)
+
+    @property
+    def device(self) -> str:
+        """Always ``"cpu"``."""
+        return "cpu"
+
+    @property
+    def base(self) -> object:
+        """For a View, the object that owns its memory (a Copy, an ndarray or a buffer); for a Copy, None."""
+        return self._base
+
+    @property
+    def T(self) -> Any:
+        """Transposed View, as :attr:`numpy.ndarray.T`."""
+        return _wrap1(self._a.T, self, ".T")
+
+    @property
+    def mT(self) -> Any:
+        """View transposing the last two axes, as :attr:`numpy.ndarray.mT`."""
+        return _wrap1(self._a.mT, self, ".mT")
+
+    @property
+    def real(self) -> Any:
+        """Real part: a View for complex arrays, the array itself otherwise."""
+        return _wrap1(self._a.real, self, ".real")
+
+    @property
+    def imag(self) -> Any:
+        """Imaginary part: a View for complex arrays, a read-only zero Copy otherwise."""
+        return _wrap1(self._a.imag, self, ".imag")
+
+    # ---- indexing ---------------------------------------------------------------------
+
+    def __getitem__(self, key: Any) -> Any:
+        t = type(key)
+        if t is Copy or t is View:
+            key = key._a
+        a = self._a
+        r = a[key]
+        if type(r) is _ndarray:
+            if _shares_root(r, a):
+                return _view_of(r, self, key)
+            return _copy(r)
+        return _scalar_copy(r, a.dtype)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        rc = _getrefcount(self)
+        if self._base is not None or rc <= _TEMP_SETITEM:
+            # ``x[k] op= v`` stores its temporary View back into ``x``: that write was
+            # already judged by the in-place operator, and copies nothing new.
+            if not (type(value) is View and value._src is self and value._op is key):
+                _on_write(self, key, rc <= _TEMP_SETITEM, _SETITEM)
+        t = type(key)
+        if t is Copy or t is View:
+            key = key._a
+        t = type(value)
+        if t is Copy or t is View:
+            value = value._a
+        try:
+            self._a[key] = value
+        except ValueError as exc:
+            if _is_readonly_error(exc, self._a):
+                raise _readonly_error(self, "assignment") from None
+            raise
+
+    def __len__(self) -> int:
+        return len(self._a)
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._a.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(len(self._a)):
+            yield self[i]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._a
+
+    # ---- conversion ---------------------------------------------------------------
+
+    def __bool__(self) -> bool:
+        return bool(self._a)
+
+    def __int__(self) -> int:
+        return int(self._a)
+
+    def __float__(self) -> float:
+        return float(self._a)
+
+    def __complex__(self) -> complex:
+        return complex(self._a)
+
+    def __index__(self) -> int:
+        return operator.index(self._a)
+
+    def __format__(self, spec: str) -> str:
+        return format(self._a, spec)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        return _wrap1(round(self._a, ndigits), self, ".round()")  # type: ignore[call-overload]
+
+    def tolist(self) -> Any:
+        """The array as nested Python lists, as :meth:`numpy.ndarray.tolist`."""
+        return self._a.tolist()
+
+    def item(self, *args: Any) -> Any:
+        """One element as a Python scalar, as :meth:`numpy.ndarray.item`."""
+        return self._a.item(*args)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """NumPy 2's conversion protocol: return the memory as an ndarray (copied if asked)."""
+        a = self._a
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            if copy is False:
+                raise CopyRequiredError(
+                    f"__array__(dtype={dtype!r}, copy=False): changing dtype from {a.dtype} "
+                    f"needs a copy."
+                )
+            return a.astype(dtype)
+        if copy:
+            return a.copy()
+        return _policy.export(self)
+
+    def __array_namespace__(self, *, api_version: str | None = None) -> Any:
+        """The Array API namespace of safearray (:mod:`safearray.array_api`)."""
+        if api_version is not None and api_version not in _namespace.SUPPORTED_VERSIONS:
+            raise SafeArrayValueError(
+                f"api_version={api_version!r} is not supported; use one of "
+                f"{', '.join(_namespace.SUPPORTED_VERSIONS)} or None."
+            )
+        return _namespace
+
+    def __dlpack__(
+        self,
+        *,
+        stream: Any = None,
+        max_version: tuple[int, int] | None = None,
+        dl_device: tuple[int, int] | None = None,
+        copy: bool | None = None,
+    ) -> Any:
+        """Export through DLPack, as :meth:`numpy.ndarray.__dlpack__`."""
+        kwargs: dict[str, Any] = {}
+        if max_version is not None:
+            kwargs["max_version"] = max_version
+        if dl_device is not None:
+            kwargs["dl_device"] = dl_device
+        if copy is not None:
+            kwargs["copy"] = copy
+        return _policy.export(self).__dlpack__(stream=stream, **kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        """The DLPack device: always the CPU."""
+        return self._a.__dlpack_device__()  # type: ignore[no-any-return]
+
+    def to_device(self, device: Any, /, *, stream: Any = None) -> SafeArray:
+        """Return the array itself: ``device`` must be ``"cpu"``."""
+        check_device(device)
+        return self
+
+    def __copy__(self) -> Copy:
+        return self.copy()
+
+    def __deepcopy__(self, memo: Any) -> Copy:
+        return self.copy()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickling always gives a Copy: once unpickled, nothing shares the memory.
+        return (_rebuild, (self._a,))
+
+    # ---- NumPy protocols --------------------------------------------------------------
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        for x in inputs:
+            if not isinstance(x, _KNOWN_TYPES):
+                hook = getattr(type(x), "__array_ufunc__", _ndarray.__array_ufunc__)
+                if hook is not _ndarray.__array_ufunc__:
+                    return NotImplemented  # another array type (or an opt-out) decides
+        return call_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(
+        self, func: Callable[..., Any], types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        for t in types:
+            if not issubclass(t, _KNOWN_TYPES):
+                return NotImplemented
+        return call_function(func, args, kwargs)
+
+    # ---- shape and memory -------------------------------------------------------------
+
+    def reshape(self, *shape: Any, order: str = "C", copy: bool | None = None) -> Any:
+        """Reshape, as :meth:`numpy.ndarray.reshape` with NumPy 2.1's ``copy``.
+
+        A View when NumPy can avoid the copy, a Copy otherwise; ``copy=False``
+        raises :class:`~safearray.CopyRequiredError` when only a copy would do.
+
+        Examples
+        --------
+        >>> import safearray as sa
+        >>> x = sa.arange(6)
+        >>> type(x.reshape(2, 3)).__name__
+        'View'
+        >>> type(x.reshape(2, 3).T.reshape(6)).__name__
+        'Copy'
+        """
+        copy = check_copy(copy)
+        order = check_order(order, "CFA") or "C"
+        if len(shape) == 1:
+            shape = shape[0]
+        a = self._a
+        r = a.reshape(shape, order=order)  # type: ignore[call-overload]
+        if copy:
+            return _copy(r.copy(order="K") if _shares_root(r, a) or r is a else r)
+        if copy is False and r is not a and not _shares_root(r, a) and r.size:
+            raise CopyRequiredError(
+                f"reshape(copy=False): the memory layout of this {self.shape} array (strides "
+                f"{self.strides}) cannot be viewed as {r.shape} in order {order!r}; "
+                f"use copy=None to allow a copy."
+            )
+        return _wrap1(r, self, ".reshape()")
+
+    def astype(
+        self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True
+    ) -> Any:
+        """Cast to ``dtype``: a Copy, or the array itself when ``copy=False`` and nothing changes."""
+        dt = check_dtype(dtype)
+        copy = check_copy(copy)
+        order = check_order(order) or "K"
+        r = self._a.astype(dt, order=order, casting=casting, copy=bool(copy))  # type: ignore[call-overload]
+        return _wrap1(r, self, ".astype()")
+
+    def copy(self, order: str = "K") -> Copy:
+        """An independent Copy of the array.
+
+        Examples
+        --------
+        >>> import safearray as sa
+        >>> v = sa.arange(4)[1:]
+        >>> c = v.copy()
+        >>> type(c).__name__, c.base is None
+        ('Copy', True)
+        """
+        return _copy(self._a.copy(order=check_order(order) or "K"))  # type: ignore[arg-type]
+
+    def flatten(self, order: str = "C") -> Copy:
+        """A one-dimensional Copy, as :meth:`numpy.ndarray.flatten`."""
+        return _copy(self._a.flatten(order=check_order(order) or "C"))  # type: ignore[arg-type]
+
+    def readonly(self) -> View:
+        """A read-only View of the same memory; writes through it raise :class:`~safearray.ReadOnlyError`.
+
+        Examples
+        --------
+        >>> import safearray as sa
+        >>> x = sa.zeros(3)
+        >>> r = x.readonly()
+        >>> r[0] = 1.0
+        Traceback (most recent call last):
+        ...
+        safearray.ReadOnlyError: assignment [0]: cannot write into a read-only View (.readonly() of Copy(shape=(3,), dtype=float64)); use .copy() to get a writable Copy.
+        """
+        v = self._a.view()
+        v.flags.writeable = False
+        return _view_of(v, self, ".readonly()")
+
+    def with_policy(self, mode: str) -> View:
+        """A View of the same memory whose writes follow ``mode`` ("allow", "warn" or "raise").
+
+        Examples
+        --------
+        >>> import safearray as sa
+        >>> data = sa.zeros(4)
+        >>> head = data[:2].with_policy("allow")
+        >>> head[:] = 1.0   # an intended write-through: no warning
+        >>> data
+        Copy([1., 1., 0., 0.])
+        """
+        v = _view_of(self._a.view(), self, ".with_policy()")
+        v._policy = _policy.check_mode(mode)
+        return v
+
+    def byteswap(self, inplace: bool = False) -> Any:
+        """Swap the bytes of each element: a new Copy, or in place (a checked write) if ``inplace``."""
+        if inplace:
+            return self._byteswap_inplace(True)
+        return _copy(self._a.byteswap(False))
+
+    def setflags(self, write: bool | None = None, align: bool | None = None, uic: bool | None = None) -> None:
+        """Set flags; a read-only array cannot be made writable again (use :meth:`copy`)."""
+        if write and not self._a.flags.writeable:
+            raise ReadOnlyError(
+                "setflags(write=True): this array is read-only and stays so; use .copy() for a "
+                "writable Copy."
+            )
+        self._a.setflags(write=write, align=align, uic=uic)
+
+    # ---- generated from tables -----------------------------------------------------
+
+    all = _method("all")
+    any = _method("any")
+    argmax = _method("argmax")
+    argmin = _method("argmin")
+    argpartition = _method("argpartition")
+    argsort = _method("argsort")
+    choose = _method("choose")
+    clip = _method("clip")
+    compress = _method("compress")
+    conj = _method("conj")
+    conjugate = _method("conjugate")
+    cumprod = _method("cumprod")
+    cumsum = _method("cumsum")
+    diagonal = _method("diagonal")
+    dot = _method("dot")
+    dump = _method("dump")
+    dumps = _method("dumps")
+    getfield = _method("getfield")
+    max = _method("max")
+    mean = _method("mean")
+    min = _method("min")
+    nonzero = _method("nonzero")
+    prod = _method("prod")
+    ravel = _method("ravel")
+    repeat = _method("repeat")
+    round = _method("round")
+    searchsorted = _method("searchsorted")
+    squeeze = _method("squeeze")
+    std = _method("std")
+    sum = _method("sum")
+    swapaxes = _method("swapaxes")
+    take = _method("take")
+    tobytes = _method("tobytes")
+    tofile = _method("tofile")
+    trace = _method("trace")
+    transpose = _method("transpose")
+    var = _method("var")
+    view = _method("view")
+
+    fill = _inplace_method("fill")
+    partition = _inplace_method("partition")
+    put = _inplace_method("put")
+    resize = _inplace_method("resize")
+    setfield = _inplace_method("setfield")
+    sort = _inplace_method("sort")
+    _byteswap_inplace = _inplace_method("byteswap")
+
+    __add__, __radd__, __iadd__ = _numeric(operator.add, operator.iadd, "+", "add")
+    __sub__, __rsub__, __isub__ = _numeric(operator.sub, operator.isub, "-", "sub")
+    __mul__, __rmul__, __imul__ = _numeric(operator.mul, operator.imul, "*", "mul")
+    __truediv__, __rtruediv__, __itruediv__ = _numeric(operator.truediv, operator.itruediv, "/", "truediv")
+    __floordiv__, __rfloordiv__, __ifloordiv__ = _numeric(
+        operator.floordiv, operator.ifloordiv, "//", "floordiv"
+    )
+    __mod__, __rmod__, __imod__ = _numeric(operator.mod, operator.imod, "%", "mod")
+    __pow__, __rpow__, __ipow__ = _numeric(operator.pow, operator.ipow, "**", "pow")
+    __matmul__, __rmatmul__, __imatmul__ = _numeric(operator.matmul, operator.imatmul, "@", "matmul")
+    __and__, __rand__, __iand__ = _numeric(operator.and_, operator.iand, "&", "and")
+    __or__, __ror__, __ior__ = _numeric(operator.or_, operator.ior, "|", "or")
+    __xor__, __rxor__, __ixor__ = _numeric(operator.xor, operator.ixor, "^", "xor")
+    __lshift__, __rlshift__, __ilshift__ = _numeric(operator.lshift, operator.ilshift, "<<", "lshift")
+    __rshift__, __rrshift__, __irshift__ = _numeric(operator.rshift, operator.irshift, ">>", "rshift")
+    __divmod__ = _binary(divmod, "divmod")
+    __rdivmod__ = _reflected(divmod, "divmod")
+    __lt__ = _binary(operator.lt, "lt")
+    __le__ = _binary(operator.le, "le")
+    __gt__ = _binary(operator.gt, "gt")
+    __ge__ = _binary(operator.ge, "ge")
+    __eq__ = _binary(operator.eq, "eq")  # type: ignore[assignment]
+    __ne__ = _binary(operator.ne, "ne")  # type: ignore[assignment]
+    __neg__ = _unary(operator.neg, "neg")
+    __pos__ = _unary(operator.pos, "pos")
+    __invert__ = _unary(operator.invert, "invert")
+    __abs__ = _unary(operator.abs, "abs")
+
+    # ---- text -----------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        text = repr(self._a)  # "array(...)"
+        body = text[6:-1].replace("\n      ", "\n" + " " * (len(name) + 1))
+        if self._base is not None:
+            return f"{name}({body}, base={_describe(self._base)})"
+        return f"{name}({body})"
+
+    def __str__(self) -> str:
+        return str(self._a)
+
+
+class View(SafeArray):
+    """A tagged array whose memory belongs to another array (its :attr:`base`).
+
+    Writing into a View changes its base and every other View of that memory.
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> data = sa.arange(6.0)
+    >>> s = data[2:4]
+    >>> isinstance(s, sa.View), s.base is data
+    (True, True)
+    """
+
+    __slots__ = ("_base", "_src", "_op", "_policy")
+    _base: object
+    _src: object
+    _op: object
+    _policy: str | None
+
+
+class Copy(SafeArray):
+    """A tagged array that owns memory no other array sees.
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> data = sa.arange(6.0)
+    >>> picked = data[data > 2]
+    >>> isinstance(picked, sa.Copy), picked.base is None
+    (True, True)
+    """
+
+    __slots__ = ()
+    _base = None
+    _policy = None
+
+
+_KNOWN_TYPES = (_ndarray, SafeArray)
+
+
+def _calibrate() -> tuple[int, int, int]:
+    """Reference counts that mark a temporary at each write site, measured on this interpreter.
+
+    A probe class with the same method shapes as :class:`SafeArray` records
+    ``sys.getrefcount(self)`` for a temporary and for a named object; a
+    site whose two counts do not differ gets -1 (no temporary detection).
+    """
+    seen: list[int] = []
+
+    class Probe:
+        __slots__ = ()
+
+        def __getitem__(self, key: Any) -> Probe:
+            return Probe()
+
+        def __setitem__(self, key: Any, value: Any) -> None:
+            seen.append(_getrefcount(self))
+
+        def __iadd__(self, other: Any) -> Probe:
+            seen.append(_getrefcount(self))
+            return self
+
+        def fill(self, *args: Any, **kwargs: Any) -> None:
+            seen.append(_getrefcount(self))
+
+    named = Probe()
+    Probe()[0] = 0
+    named[0] = 0
+    temp_set, named_set = seen[-2:]
+    other = named[0:1]
+    other += 1
+    named[0:1] += 1
+    named_inplace, temp_inplace = seen[-3], seen[-2]
+    Probe().fill(0)
+    named.fill(0)
+    temp_meth, named_meth = seen[-2:]
+    return tuple(t if t < n else -1 for t, n in (  # type: ignore[return-value]
+        (temp_set, named_set), (temp_inplace, named_inplace), (temp_meth, named_meth)))
+
+
+_TEMP_SETITEM, _TEMP_INPLACE, _TEMP_METHOD = _calibrate()
+
+
+def _rebuild(a: np.ndarray) -> Copy:
+    return _copy(a)

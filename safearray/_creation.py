@@ -1,0 +1,253 @@
+"""Creation: ``asarray`` and ``array`` with validated parameters, ``readonly``, memory queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._array import SafeArray, View, _copy, _exact, _root, _shares_root, _view_of, _view_of_raw
+from ._errors import CopyRequiredError, SafeArrayTypeError
+from ._validate import check_copy, check_device, check_dtype, check_like, check_ndmin, check_order
+
+__all__ = ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
+
+_ndarray = np.ndarray
+_np_asarray = np.asarray
+#: Inputs from which NumPy always builds a new array.
+_FRESH_TYPES = (list, tuple, int, float, complex, bool, str, bytes, np.generic, range)
+
+
+def _why_copy(obj: Any, dtype: np.dtype[Any] | None, order: str | None) -> str:
+    """Why NumPy cannot make the requested array without copying ``obj``."""
+    if isinstance(obj, SafeArray):
+        obj = obj._a
+    if not isinstance(obj, _ndarray):
+        return f"the input is a {type(obj).__name__}, not an array, so a new array must be built"
+    if dtype is not None and dtype != obj.dtype:
+        return f"changing the dtype from {obj.dtype} to {dtype} needs a copy"
+    if order == "C" and not obj.flags.c_contiguous:
+        return "the array is not C-contiguous, as order='C' requires"
+    if order == "F" and not obj.flags.f_contiguous:
+        return "the array is not Fortran-contiguous, as order='F' requires"
+    return "NumPy cannot avoid the copy"
+
+
+def _convert(
+    obj: Any, dtype: np.dtype[Any] | None, order: str | None, copy: bool | None, ndmin: int = 0
+) -> SafeArray:
+    """Convert validated arguments into a tagged array; the shared core of asarray/array."""
+    kw: dict[str, Any] = {}
+    if ndmin:
+        kw["ndmin"] = ndmin
+    if isinstance(obj, SafeArray):
+        src = obj._a
+        try:
+            r = np.array(src, dtype=dtype, order=order or "K", copy=copy, **kw)
+        except ValueError as exc:
+            if copy is False:
+                raise CopyRequiredError(f"copy=False: {_why_copy(obj, dtype, order)}.") from exc
+            raise
+        if r is src:
+            return obj
+        if _shares_root(r, src):
+            return _view_of(r, obj, "sa.asarray()")
+        return _copy(r)
+    if isinstance(obj, _ndarray):
+        try:
+            r = np.array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
+        except ValueError as exc:
+            if copy is False:
+                raise CopyRequiredError(f"copy=False: {_why_copy(obj, dtype, order)}.") from exc
+            raise
+        r = _exact(r)
+        root = _root(obj)
+        if r is obj or _root(r) is root:
+            return _view_of_raw(r, root, obj, "sa.asarray()")
+        return _copy(r)
+    if copy is None and not isinstance(obj, _FRESH_TYPES):
+        # buffers, memoryviews and foreign arrays: a View exactly when NumPy needs no copy
+        try:
+            r = np.array(obj, dtype=dtype, order=order or "K", copy=False, **kw)
+        except ValueError:
+            pass
+        else:
+            r = _exact(r)
+            root = _root(r)
+            return _view_of_raw(r, obj if root is r else root, obj, "sa.asarray()")
+    try:
+        r = np.array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
+    except ValueError as exc:
+        if copy is False:
+            raise CopyRequiredError(f"copy=False: {_why_copy(obj, dtype, order)}.") from exc
+        raise
+    r = _exact(r)
+    if copy is False:
+        root = _root(r)
+        return _view_of_raw(r, obj if root is r else root, obj, "sa.asarray()")
+    return _copy(r)
+
+
+def asarray(
+    obj: Any,
+    dtype: Any = None,
+    order: str | None = None,
+    *,
+    device: str | None = None,
+    copy: bool | None = None,
+    like: Any = None,
+) -> Any:
+    """Convert ``obj`` to a tagged array, copying only when needed (or as ``copy`` says).
+
+    Parameters
+    ----------
+    obj : array_like
+        An ndarray, a SafeArray, a (nested) list or tuple, a scalar, or any
+        object exposing the buffer or array protocol.
+    dtype : data-type, optional
+        Anything :class:`numpy.dtype` accepts. An unknown name raises
+        :class:`~safearray.DTypeError` suggesting close valid names.
+    order : {'K', 'A', 'C', 'F'}, optional
+        Memory layout (lower case is accepted, as in NumPy).
+    device : {None, 'cpu'}, optional
+        Only the CPU is supported.
+    copy : {None, True, False}, optional
+        ``True`` always copies; ``False`` never copies and raises
+        :class:`~safearray.CopyRequiredError` (a ValueError) saying why a copy
+        is needed; ``None`` copies only when needed. Nothing else is accepted.
+    like : array_like, optional
+        NEP 35 reference object. A SafeArray gives a SafeArray; another array
+        type is dispatched as NumPy does.
+
+    Returns
+    -------
+    View or Copy
+        A View when the result shares the memory of ``obj`` (an ndarray or
+        buffer that needed no change); ``obj`` itself when it is a SafeArray
+        that needs no change; a Copy otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import safearray as sa
+    >>> raw = np.zeros(3)
+    >>> v = sa.asarray(raw)
+    >>> type(v).__name__, v.base is raw
+    ('View', True)
+    >>> sa.asarray([1.0, 2.0])
+    Copy([1., 2.])
+    >>> sa.asarray(raw, dtype="int64", copy=False)
+    Traceback (most recent call last):
+    ...
+    safearray.CopyRequiredError: copy=False: changing the dtype from float64 to int64 needs a copy.
+    """
+    if (
+        dtype is None
+        and order is None
+        and copy is None
+        and device is None
+        and like is None
+        and type(obj) is _ndarray
+    ):  # the fast path: wrap the caller's ndarray without copying
+        return _view_of_raw(obj, _root(obj), obj, "sa.asarray()")
+    copy = check_copy(copy)
+    dt = check_dtype(dtype)
+    order = check_order(order)
+    check_device(device)
+    check_like(like)
+    if like is not None and not isinstance(like, SafeArray):
+        return np.asarray(obj, dtype=dt, order=order, copy=copy, like=like)
+    return _convert(obj, dt, order, copy)
+
+
+def array(
+    obj: Any,
+    dtype: Any = None,
+    *,
+    copy: bool | None = True,
+    order: str | None = "K",
+    ndmin: int = 0,
+    like: Any = None,
+) -> Any:
+    """Create a tagged array; like :func:`asarray` but copying by default.
+
+    Parameters are those of :func:`asarray`, plus ``ndmin``, the minimum
+    number of dimensions (an int from 0 to 64), with ``copy=True`` as default.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import safearray as sa
+    >>> raw = np.arange(3)
+    >>> c = sa.array(raw)
+    >>> type(c).__name__, sa.shares_memory(c, raw)
+    ('Copy', False)
+    >>> sa.array([1, 2], ndmin=2).shape
+    (1, 2)
+    """
+    copy = check_copy(copy)
+    dt = check_dtype(dtype)
+    order = check_order(order)
+    ndmin = check_ndmin(ndmin)
+    check_like(like)
+    if like is not None and not isinstance(like, SafeArray):
+        return np.array(obj, dtype=dt, order=order or "K", copy=copy, ndmin=ndmin, like=like)
+    return _convert(obj, dt, order, copy, ndmin)
+
+
+def readonly(obj: Any) -> View:
+    """A read-only View of a SafeArray or an ndarray; writes through it raise :class:`~safearray.ReadOnlyError`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import safearray as sa
+    >>> raw = np.arange(3)
+    >>> r = sa.readonly(raw)
+    >>> r.flags.writeable, raw.flags.writeable
+    (False, True)
+    """
+    if isinstance(obj, SafeArray):
+        return obj.readonly()
+    if isinstance(obj, _ndarray):
+        v = obj.view(_ndarray)
+        v.flags.writeable = False
+        return _view_of_raw(v, _root(obj), obj, "sa.readonly()")
+    raise SafeArrayTypeError(
+        f"readonly() takes a SafeArray or a numpy.ndarray, got {type(obj).__name__}; "
+        f"use sa.asarray(obj).readonly()."
+    )
+
+
+def _raw(x: Any) -> Any:
+    return x._a if isinstance(x, SafeArray) else x
+
+
+def shares_memory(a: Any, b: Any, /, max_work: int | None = None) -> bool:
+    """Whether ``a`` and ``b`` share memory, exactly (:func:`numpy.shares_memory`).
+
+    Accepts SafeArrays and ndarrays. The exact problem can be expensive; see
+    ``max_work`` in NumPy's documentation.
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> x = sa.arange(6)
+    >>> sa.shares_memory(x, x[2:]), sa.shares_memory(x, x[[0, 1]])
+    (True, False)
+    """
+    return bool(np.shares_memory(_raw(a), _raw(b), max_work=max_work))
+
+
+def may_share_memory(a: Any, b: Any, /, max_work: int | None = None) -> bool:
+    """Whether ``a`` and ``b`` may share memory, from their bounds (:func:`numpy.may_share_memory`).
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> x = sa.arange(6)
+    >>> sa.may_share_memory(x[::2], x[1::2]), sa.shares_memory(x[::2], x[1::2])
+    (True, False)
+    """
+    return bool(np.may_share_memory(_raw(a), _raw(b), max_work=max_work))
+

@@ -1,0 +1,88 @@
+"""Every exception and warning that safearray raises, in one place.
+
+The hierarchy has one root, :class:`SafeArrayError`. Each concrete class
+also derives from the builtin exception a NumPy user already catches
+(``TypeError``, ``ValueError``, ``IndexError``, ``AttributeError``), so
+code written for NumPy keeps working. Warnings derive from
+:class:`MutationWarning`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SafeArrayError",
+    "SafeArrayTypeError",
+    "SafeArrayValueError",
+    "DTypeError",
+    "CopyRequiredError",
+    "NotCoveredError",
+    "MutationError",
+    "ReadOnlyError",
+    "SharedWriteError",
+    "LostWriteError",
+    "MutationWarning",
+    "SharedWriteWarning",
+    "LostWriteWarning",
+]
+
+
+class SafeArrayError(Exception):
+    """Base class of every exception raised by safearray."""
+
+
+class SafeArrayTypeError(SafeArrayError, TypeError):
+    """A parameter has the wrong type (for example ``copy=1``)."""
+
+
+class SafeArrayValueError(SafeArrayError, ValueError):
+    """A parameter has the right type but a value outside its valid choices."""
+
+
+class DTypeError(SafeArrayTypeError):
+    """A ``dtype`` that NumPy does not understand, or that this platform lacks."""
+
+
+class CopyRequiredError(SafeArrayValueError):
+    """``copy=False`` was requested but only a copy can produce the result."""
+
+
+class NotCoveredError(SafeArrayError, AttributeError):
+    """A NumPy name that safearray deliberately does not mirror."""
+
+
+class MutationError(SafeArrayValueError):
+    """Base class of the errors about writing into arrays."""
+
+
+class ReadOnlyError(MutationError):
+    """A write into a read-only array."""
+
+
+class SharedWriteError(MutationError):
+    """A write through a View (its bytes are shared) under the "raise" policy."""
+
+
+class LostWriteError(MutationError):
+    """A write into a temporary Copy that is thrown away, under the "raise" policy."""
+
+
+class MutationWarning(UserWarning):
+    """Base class of the warnings about writing into arrays."""
+
+
+class SharedWriteWarning(MutationWarning):
+    """A write through a View (its bytes are shared) under the "warn" policy."""
+
+
+class LostWriteWarning(MutationWarning):
+    """A write into a temporary Copy that is thrown away, under the "warn" policy."""
+
+
+# Shown (and pickled) under the public name, e.g. ``safearray.ReadOnlyError``.
+for _cls in (
+    SafeArrayError, SafeArrayTypeError, SafeArrayValueError, DTypeError, CopyRequiredError,
+    NotCoveredError, MutationError, ReadOnlyError, SharedWriteError, LostWriteError,
+    MutationWarning, SharedWriteWarning, LostWriteWarning,
+):
+    _cls.__module__ = "safearray"
+del _cls

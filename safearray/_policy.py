@@ -1,0 +1,252 @@
+"""The write policy: what happens when a write goes through a View or into a lost Copy.
+
+Modes (``MODES``):
+
+* ``"warn"`` (default): the write happens as in NumPy and a warning is issued;
+* ``"raise"``: an error is raised before any byte changes;
+* ``"allow"``: NumPy's behaviour, silent.
+
+The effective mode of a write is the array's own (``x.with_policy(mode)``),
+else the block's (``with safearray.policy(mode):``, a ContextVar, so threads
+and asyncio tasks never leak into each other), else the global one
+(``safearray.set_policy(mode)``, initialised from ``SAFEARRAY_POLICY``).
+
+:func:`on_write` is the one place where writes are judged. The tagged array
+calls it only when a write may need judging (a View, or a temporary Copy),
+so a write into a named Copy never reaches this module.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any, Literal
+
+import numpy as np
+
+from ._errors import (
+    LostWriteError,
+    LostWriteWarning,
+    ReadOnlyError,
+    SafeArrayValueError,
+    SharedWriteError,
+    SharedWriteWarning,
+)
+
+__all__ = ["MODES", "Mode", "get_policy", "set_policy", "policy", "check_mode", "on_write", "export"]
+
+Mode = Literal["allow", "warn", "raise"]
+MODES: tuple[Mode, ...] = ("allow", "warn", "raise")
+
+#: Where a write comes from; each site has its own reference-count threshold for temporaries.
+SETITEM, INPLACE, METHOD, ARGUMENT = "setitem", "inplace", "method", "argument"
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def check_mode(mode: object, source: str = "mode") -> Mode:
+    """Return ``mode`` if it is one of :data:`MODES`; raise ValueError listing them otherwise."""
+    if isinstance(mode, str) and mode in MODES:
+        return mode  # type: ignore[return-value]
+    raise SafeArrayValueError(
+        f"{source}={mode!r} is not a write policy; use one of 'allow', 'warn', 'raise'."
+    )
+
+
+_global_mode: Mode = check_mode(os.environ.get("SAFEARRAY_POLICY", "warn"), "SAFEARRAY_POLICY")
+_block_mode: ContextVar[Mode | None] = ContextVar("safearray_policy", default=None)
+
+
+def get_policy() -> Mode:
+    """The write policy in force here: the innermost ``policy()`` block's, else the global one.
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> with sa.policy("raise"):
+    ...     sa.get_policy()
+    'raise'
+    """
+    mode = _block_mode.get()
+    return _global_mode if mode is None else mode
+
+
+def set_policy(mode: Mode) -> Mode:
+    """Set the global write policy and return the previous one.
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> previous = sa.set_policy("raise")
+    >>> sa.get_policy()
+    'raise'
+    >>> _ = sa.set_policy(previous)
+    """
+    global _global_mode
+    previous = _global_mode
+    _global_mode = check_mode(mode)
+    return previous
+
+
+@contextlib.contextmanager
+def policy(mode: Mode) -> Iterator[Mode]:
+    """Use write policy ``mode`` inside a ``with`` block (this thread or task only).
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> data = sa.zeros(4)
+    >>> with sa.policy("allow"):
+    ...     head = data[:2]
+    ...     head[:] = 1.0
+    >>> data
+    Copy([1., 1., 0., 0.])
+    """
+    token = _block_mode.set(check_mode(mode))
+    try:
+        yield mode
+    finally:
+        _block_mode.reset(token)
+
+
+def _mode_of(arr: Any) -> Mode:
+    mode = arr._policy
+    if mode is None:
+        mode = _block_mode.get()
+        if mode is None:
+            return _global_mode
+    return mode  # type: ignore[no-any-return]
+
+
+# ----------------------------------------------------------------------------------
+# messages
+
+
+def describe(obj: object) -> str:
+    """Short description of an array or buffer: ``Copy(shape=(5,), dtype=float64)``."""
+    if isinstance(obj, np.ndarray):
+        return f"ndarray(shape={obj.shape}, dtype={obj.dtype})"
+    a = getattr(obj, "_a", None)
+    if isinstance(a, np.ndarray):
+        return f"{type(obj).__name__}(shape={a.shape}, dtype={a.dtype})"
+    return f"<{type(obj).__name__} buffer>"
+
+
+def _format_key(key: object) -> str:
+    if isinstance(key, tuple):
+        return ", ".join(_format_key(k) for k in key) if key else "()"
+    if isinstance(key, slice):
+        parts = ["" if p is None else str(p) for p in (key.start, key.stop, key.step)]
+        return ":".join(parts[:2]) + (f":{parts[2]}" if key.step is not None else "")
+    if key is Ellipsis:
+        return "..."
+    if key is None:
+        return "None"
+    if isinstance(key, (int, np.integer, str)):
+        return repr(key)
+    return f"<{type(key).__name__} index>"
+
+
+def _is_key(op: object) -> bool:
+    return not (isinstance(op, str) and (op.startswith(".") or op.startswith("np.") or op.startswith("sa.")))
+
+
+def origin(view: Any) -> str:
+    """How ``view`` was made: ``slice [10:20] of Copy(shape=(100,), dtype=float64)``."""
+    op, src = view._op, view._src
+    if _is_key(op):
+        kind = "slice" if isinstance(op, slice) or (
+            isinstance(op, tuple) and any(isinstance(k, slice) for k in op)
+        ) else "index"
+        return f"{kind} [{_format_key(op)}] of {describe(src)}"
+    return f"{op} of {describe(src)}"
+
+
+def _user_stacklevel() -> int:
+    """The ``warnings.warn`` stacklevel of the first frame outside safearray."""
+    frame = sys._getframe(2)  # the caller of the function that calls warnings.warn
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
+
+
+def _what(op: object) -> str:
+    return f"assignment [{_format_key(op)}]" if _is_key(op) else str(op)
+
+
+# ----------------------------------------------------------------------------------
+# the judge
+
+
+def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
+    """Judge a write into the tagged array ``arr`` before it happens.
+
+    ``op`` is the key of an assignment or the name of the writing operation;
+    ``temp`` is True when ``arr`` is a temporary that no name holds (from
+    the reference count); ``site`` is where the write comes from.
+    """
+    if arr._base is None:  # a Copy: the only bug is a write that is thrown away
+        if temp and site in (SETITEM, METHOD):
+            _lost_write(arr, op)
+        return
+    if not arr._a.flags.writeable:
+        raise ReadOnlyError(
+            f"{_what(op)}: cannot write into a read-only View ({origin(arr)}); "
+            f"use .copy() to get a writable Copy."
+        )
+    if temp and site != SETITEM and _is_key(arr._op) and arr._src is not None:
+        # ``a[k] += v`` / ``a[k].sort()``: a write through a temporary View made by
+        # indexing ``a`` is a write into ``a`` itself.
+        src = arr._src
+        if getattr(src, "_base", None) is None:
+            return  # ``a`` is a Copy (or a raw ndarray the caller handed over)
+        arr = src
+        temp = False
+    mode = _mode_of(arr)
+    if mode == "allow":
+        return
+    if temp and site == SETITEM and _is_key(arr._op):
+        msg = (
+            f"chained assignment [{_format_key(arr._op)}][{_format_key(op)}] writes through a "
+            f"temporary View ({origin(arr)}) into its base; index in one step, "
+            f"x[...] = value, or use .with_policy('allow') on the View to mean it."
+        )
+    else:
+        msg = (
+            f"{_what(op)} writes through a View ({origin(arr)}), so its base "
+            f"{describe(arr._base)} changes too; use .copy() for an independent array, "
+            f"or .with_policy('allow') if the write-through is intended."
+        )
+    if mode == "raise":
+        raise SharedWriteError(msg)
+    warnings.warn(msg, SharedWriteWarning, stacklevel=_user_stacklevel())
+
+
+def _lost_write(arr: Any, op: object) -> None:
+    mode = _mode_of(arr)
+    if mode == "allow":
+        return
+    msg = (
+        f"{_what(op)} writes into a temporary Copy (shape {arr._a.shape}, made by an "
+        f"operation that copies, such as x[mask] or x[[0, 2]]) that is then thrown away, "
+        f"so the write is lost; assign in one step, e.g. x[mask] = value, or keep the Copy "
+        f"in a variable."
+    )
+    if mode == "raise":
+        raise LostWriteError(msg)
+    warnings.warn(msg, LostWriteWarning, stacklevel=_user_stacklevel())
+
+
+def export(arr: Any) -> np.ndarray:
+    """The ndarray handed out of ``arr`` (``__array__``, ``__dlpack__``): read-only for Views under "raise"."""
+    a: np.ndarray = arr._a
+    if arr._base is not None and a.flags.writeable and _mode_of(arr) == "raise":
+        a = a.view()
+        a.flags.writeable = False
+    return a
