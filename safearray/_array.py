@@ -153,24 +153,25 @@ def _unwrap(obj: Any, srcs: list[Any]) -> Any:
     return obj
 
 
-def _unwrap_out(out: Any, srcs: list[Any], op: str) -> Any:
-    """Unwrap an ``out=`` argument (an array or a tuple of them), checking each write."""
+def _unwrap_out(out: Any, srcs: list[Any], written: list[Any], op: str) -> Any:
+    """Unwrap an ``out=`` argument (an array or a tuple of them), judging each write first."""
     if type(out) is tuple:
-        return tuple(_unwrap_out(o, srcs, op) for o in out)
+        return tuple([_unwrap_out(o, srcs, written, op) for o in out])
     if isinstance(out, SafeArray):
         if out._base is not None:
             _on_write(out, op, False, _ARGUMENT)
         srcs.append(out)
+        written.append(out)
         return out._a
     if isinstance(out, _ndarray):
         srcs.append(out)
     return out
 
 
-def _unwrap_kwargs(kwargs: dict[str, Any], srcs: list[Any], op: str) -> dict[str, Any]:
+def _unwrap_kwargs(kwargs: dict[str, Any], srcs: list[Any], written: list[Any], op: str) -> dict[str, Any]:
     out = {}
     for k, v in kwargs.items():
-        out[k] = _unwrap_out(v, srcs, op) if k == "out" else _unwrap(v, srcs)
+        out[k] = _unwrap_out(v, srcs, written, op) if k == "out" else _unwrap(v, srcs)
     return out
 
 
@@ -243,58 +244,90 @@ def _is_readonly_error(exc: ValueError, arr: np.ndarray) -> bool:
 # dispatch of ufuncs and NumPy functions
 
 
+def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: list[Any], op: str) -> Any:
+    """Call NumPy; a refused write into a read-only target becomes :class:`ReadOnlyError`."""
+    try:
+        return func(*args, **kwargs)
+    except ValueError as exc:
+        for target in written:
+            if _is_readonly_error(exc, target._a):
+                raise _readonly_error(target, op) from None
+        raise
+
+
 def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Run ``getattr(ufunc, method)`` on unwrapped inputs and wrap its results."""
+    """Run ``getattr(ufunc, method)`` on unwrapped inputs and wrap its results.
+
+    Writes (``out=``, positional outputs, ``ufunc.at``) are judged before NumPy runs.
+    """
+    name = ufunc.__name__
     srcs: list[Any] = []
-    args = [_unwrap(x, srcs) for x in inputs]
+    written: list[Any] = []
+    if method == "__call__" and len(inputs) > ufunc.nin:  # outputs given by position
+        op = f"np.{name}(out=...)"
+        args = [_unwrap(x, srcs) for x in inputs[: ufunc.nin]]
+        args += [_unwrap_out(x, srcs, written, op) for x in inputs[ufunc.nin :]]
+    else:
+        args = [_unwrap(x, srcs) for x in inputs]
     if kwargs:
-        kwargs = _unwrap_kwargs(kwargs, srcs, f"{ufunc.__name__}(out=...)")
+        kwargs = _unwrap_kwargs(kwargs, srcs, written, f"np.{name}(out=...)")
     if method == "at":
         target = inputs[0]
-        if isinstance(target, SafeArray) and target._base is not None:
-            _on_write(target, f"np.{ufunc.__name__}.at()", False, _ARGUMENT)
-    try:
-        r = getattr(ufunc, method)(*args, **kwargs)
-    except ValueError as exc:
-        for s in srcs:
-            if isinstance(s, SafeArray) and _is_readonly_error(exc, s._a):
-                raise _readonly_error(s, f"{ufunc.__name__}.{method}") from None
-        raise
-    return _wrap(r, srcs, f"np.{ufunc.__name__}()")
+        if isinstance(target, SafeArray):
+            if target._base is not None:
+                _on_write(target, f"np.{name}.at()", False, _ARGUMENT)
+            written.append(target)
+    r = _run(getattr(ufunc, method), args, kwargs, written, f"np.{name}.{method}")
+    return _wrap(r, srcs, f"np.{name}()")
 
 
 #: NumPy functions that write into an argument: function -> (position, keyword) of it.
-WRITES_INTO: dict[Callable[..., Any], tuple[int, str]] = {
-    np.copyto: (0, "dst"),
-    np.put: (0, "a"),
-    np.place: (0, "arr"),
-    np.putmask: (0, "a"),
-    np.fill_diagonal: (0, "a"),
-    np.put_along_axis: (0, "arr"),
-}
+#: Register more with :func:`writes_into`.
+WRITES_INTO: dict[Callable[..., Any], tuple[int, str]] = {}
+
+
+def writes_into(func: Callable[..., Any], position: int, keyword: str) -> None:
+    """Register ``func`` as writing into its argument at ``position`` (or passed as ``keyword``)."""
+    if not callable(func):
+        raise TypeError(f"writes_into() needs a callable, got {func!r}")
+    if func in WRITES_INTO:
+        raise ValueError(f"{func!r} is already registered as writing into an argument")
+    WRITES_INTO[func] = (position, keyword)
+
+
+for _func, _pos, _key in (
+    (np.copyto, 0, "dst"),
+    (np.put, 0, "a"),
+    (np.place, 0, "arr"),
+    (np.putmask, 0, "a"),
+    (np.fill_diagonal, 0, "a"),
+    (np.put_along_axis, 0, "arr"),
+):
+    writes_into(_func, _pos, _key)
 
 
 def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Run the NumPy function ``func`` on unwrapped arguments and wrap its results."""
-    written = WRITES_INTO.get(func)
+    """Run the NumPy function ``func`` on unwrapped arguments and wrap its results.
+
+    Writes (``out=``, and the argument that functions in :data:`WRITES_INTO`
+    fill) are judged before NumPy runs.
+    """
     name = getattr(func, "__name__", "function")
-    if written is not None:
-        pos, key = written
+    written: list[Any] = []
+    target_spec = WRITES_INTO.get(func)
+    if target_spec is not None:
+        pos, key = target_spec
         target = args[pos] if len(args) > pos else kwargs.get(key)
-        if isinstance(target, SafeArray) and target._base is not None:
-            _on_write(target, f"np.{name}()", False, _ARGUMENT)
+        if isinstance(target, SafeArray):
+            if target._base is not None:
+                _on_write(target, f"np.{name}()", False, _ARGUMENT)
+            written.append(target)
     srcs: list[Any] = []
     if args:
         args = tuple([_unwrap(x, srcs) for x in args])
     if kwargs:
-        kwargs = _unwrap_kwargs(kwargs, srcs, f"np.{name}(out=...)")
-    try:
-        r = func(*args, **kwargs)
-    except ValueError as exc:
-        for s in srcs:
-            if isinstance(s, SafeArray) and _is_readonly_error(exc, s._a):
-                raise _readonly_error(s, f"np.{name}") from None
-        raise
+        kwargs = _unwrap_kwargs(kwargs, srcs, written, f"np.{name}(out=...)")
+    r = _run(func, args, kwargs, written, f"np.{name}")
     return _wrap(r, srcs, f"np.{name}()")
 
 
@@ -317,7 +350,7 @@ def _method(name: str) -> Callable[..., Any]:
         if args:
             args = tuple([_unwrap(x, srcs) for x in args])
         if kwargs:
-            kwargs = _unwrap_kwargs(kwargs, srcs, f".{name}(out=...)")
+            kwargs = _unwrap_kwargs(kwargs, srcs, [], f".{name}(out=...)")
         return _wrap(meth(self._a, *args, **kwargs), srcs, opname)
 
     method.__name__ = method.__qualname__ = name
@@ -338,16 +371,12 @@ def _inplace_method(name: str) -> Callable[..., Any]:
         if self._base is not None or rc <= _TEMP_METHOD:
             _on_write(self, opname, rc <= _TEMP_METHOD, _METHOD)
         srcs: list[Any] = [self]
+        written: list[Any] = [self]
         if args:
             args = tuple([_unwrap(x, srcs) for x in args])
         if kwargs:
-            kwargs = _unwrap_kwargs(kwargs, srcs, f".{name}(out=...)")
-        try:
-            r = meth(self._a, *args, **kwargs)
-        except ValueError as exc:
-            if _is_readonly_error(exc, self._a):
-                raise _readonly_error(self, f".{name}()") from None
-            raise
+            kwargs = _unwrap_kwargs(kwargs, srcs, written, f".{name}(out=...)")
+        r = _run(meth, (self._a, *args), kwargs, written, opname)
         return _wrap(r, srcs, opname)
 
     method.__name__ = method.__qualname__ = name
