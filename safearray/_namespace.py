@@ -19,6 +19,7 @@ import numpy as np
 
 from ._array import SafeArray, _wrap, call_function, call_ufunc
 from ._errors import NotCoveredError
+from ._policy import OpName
 
 __all__ = ["MIRROR", "NOT_COVERED", "ufunc", "wrap_function", "lookup"]
 
@@ -120,7 +121,7 @@ class _IndexTrick:
 
     def __getitem__(self, key: Any) -> Any:
         srcs: list[Any] = []
-        return _wrap(self._trick[key], srcs, "sa.index_trick")
+        return _wrap(self._trick[key], srcs, OpName("sa.index_trick"))
 
     def __len__(self) -> int:
         return len(self._trick)
@@ -229,7 +230,7 @@ class NpzFile:
         self._f = f
 
     def __getitem__(self, key: str) -> Any:
-        return _wrap(self._f[key], [], "sa.load()")
+        return _wrap(self._f[key], [], OpName("sa.load()"))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._f)
