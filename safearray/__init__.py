@@ -37,13 +37,14 @@ from ._errors import (
     SharedWriteError,
     SharedWriteWarning,
 )
+from ._guard import guard
 from ._policy import MODES, get_policy, policy, set_policy
 
 __version__ = "0.1.0"
 
 __all__ = ["SafeArray", "View", "Copy", "ndarray"]
 __all__ += ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
-__all__ += ["MODES", "get_policy", "set_policy", "policy"]
+__all__ += ["MODES", "get_policy", "set_policy", "policy", "guard"]
 __all__ += [
     "SafeArrayError",
     "SafeArrayTypeError",

@@ -34,6 +34,7 @@ _new = object.__new__
 _getrefcount = sys.getrefcount
 _on_write = _policy.on_write
 _SETITEM, _INPLACE, _METHOD, _ARGUMENT = _policy.SETITEM, _policy.INPLACE, _policy.METHOD, _policy.ARGUMENT
+OpName = _policy.OpName
 
 # The namespace returned by ``__array_namespace__``; set by ``safearray/__init__.py``.
 _namespace: Any = None
@@ -72,6 +73,10 @@ def _shares_root(r: np.ndarray, a: np.ndarray) -> bool:
         return True
     return _root(r) is _root(a)
 
+
+_OP_T, _OP_MT, _OP_REAL, _OP_IMAG = OpName(".T"), OpName(".mT"), OpName(".real"), OpName(".imag")
+_OP_ROUND, _OP_RESHAPE, _OP_ASTYPE = OpName(".round()"), OpName(".reshape()"), OpName(".astype()")
+_OP_READONLY, _OP_WITH_POLICY = OpName(".readonly()"), OpName(".with_policy()")
 
 # --------------------------------------------------------------------------------------
 # the only constructors
@@ -228,12 +233,8 @@ def _wrap1(r: Any, src: SafeArray, op: object) -> Any:
     return _wrap(r, [src], op)
 
 
-def _readonly_error(arr: SafeArray, op: str) -> ReadOnlyError:
-    kind = "read-only View" if arr._base is not None else "read-only array"
-    return ReadOnlyError(
-        f"{op}: cannot write into a {kind} of shape {arr.shape}; "
-        f"use .copy() to get a writable Copy."
-    )
+def _readonly_error(arr: SafeArray, op: object) -> ReadOnlyError:
+    return _policy.readonly_error(arr, op)
 
 
 def _is_readonly_error(exc: ValueError, arr: np.ndarray) -> bool:
@@ -260,25 +261,38 @@ def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: di
 
     Writes (``out=``, positional outputs, ``ufunc.at``) are judged before NumPy runs.
     """
-    name = ufunc.__name__
+    labels = _LABELS.get(ufunc) or _labels(ufunc)
     srcs: list[Any] = []
     written: list[Any] = []
     if method == "__call__" and len(inputs) > ufunc.nin:  # outputs given by position
-        op = f"np.{name}(out=...)"
         args = [_unwrap(x, srcs) for x in inputs[: ufunc.nin]]
-        args += [_unwrap_out(x, srcs, written, op) for x in inputs[ufunc.nin :]]
+        args += [_unwrap_out(x, srcs, written, labels[1]) for x in inputs[ufunc.nin :]]
     else:
         args = [_unwrap(x, srcs) for x in inputs]
     if kwargs:
-        kwargs = _unwrap_kwargs(kwargs, srcs, written, f"np.{name}(out=...)")
+        kwargs = _unwrap_kwargs(kwargs, srcs, written, labels[1])
     if method == "at":
         target = inputs[0]
         if isinstance(target, SafeArray):
             if target._base is not None:
-                _on_write(target, f"np.{name}.at()", False, _ARGUMENT)
+                _on_write(target, labels[2], False, _ARGUMENT)
             written.append(target)
-    r = _run(getattr(ufunc, method), args, kwargs, written, f"np.{name}.{method}")
-    return _wrap(r, srcs, f"np.{name}()")
+    r = _run(getattr(ufunc, method), args, kwargs, written, labels[0])
+    return _wrap(r, srcs, labels[0])
+
+
+#: Operation labels of NumPy callables: ``(np.f(), np.f(out=...), np.f.at())``, made once each.
+_LABELS: dict[Any, tuple[OpName, OpName, OpName]] = {}
+
+
+def _labels(func: Any) -> tuple[OpName, OpName, OpName]:
+    name = getattr(func, "__name__", None) or type(func).__name__
+    labels = (OpName(f"np.{name}()"), OpName(f"np.{name}(out=...)"), OpName(f"np.{name}.at()"))
+    try:
+        _LABELS[func] = labels
+    except TypeError:  # unhashable callables are labelled every time
+        pass
+    return labels
 
 
 #: NumPy functions that write into an argument: function -> (position, keyword) of it.
@@ -312,7 +326,7 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
     Writes (``out=``, and the argument that functions in :data:`WRITES_INTO`
     fill) are judged before NumPy runs.
     """
-    name = getattr(func, "__name__", "function")
+    labels = _LABELS.get(func) or _labels(func)
     written: list[Any] = []
     target_spec = WRITES_INTO.get(func)
     if target_spec is not None:
@@ -320,15 +334,15 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
         target = args[pos] if len(args) > pos else kwargs.get(key)
         if isinstance(target, SafeArray):
             if target._base is not None:
-                _on_write(target, f"np.{name}()", False, _ARGUMENT)
+                _on_write(target, labels[0], False, _ARGUMENT)
             written.append(target)
     srcs: list[Any] = []
     if args:
         args = tuple([_unwrap(x, srcs) for x in args])
     if kwargs:
-        kwargs = _unwrap_kwargs(kwargs, srcs, written, f"np.{name}(out=...)")
-    r = _run(func, args, kwargs, written, f"np.{name}")
-    return _wrap(r, srcs, f"np.{name}()")
+        kwargs = _unwrap_kwargs(kwargs, srcs, written, labels[1])
+    r = _run(func, args, kwargs, written, labels[0])
+    return _wrap(r, srcs, labels[0])
 
 
 _KNOWN_TYPES = (_ndarray,)  # extended with SafeArray below
@@ -341,7 +355,8 @@ _KNOWN_TYPES = (_ndarray,)  # extended with SafeArray below
 def _method(name: str) -> Callable[..., Any]:
     """A method that runs ``numpy.ndarray.<name>`` and tags its result by memory."""
     meth = getattr(_ndarray, name)
-    opname = f".{name}()"
+    opname = OpName(f".{name}()")
+    outname = OpName(f".{name}(out=...)")
 
     def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         if not args and not kwargs:
@@ -350,7 +365,7 @@ def _method(name: str) -> Callable[..., Any]:
         if args:
             args = tuple([_unwrap(x, srcs) for x in args])
         if kwargs:
-            kwargs = _unwrap_kwargs(kwargs, srcs, [], f".{name}(out=...)")
+            kwargs = _unwrap_kwargs(kwargs, srcs, [], outname)
         return _wrap(meth(self._a, *args, **kwargs), srcs, opname)
 
     method.__name__ = method.__qualname__ = name
@@ -364,7 +379,8 @@ def _method(name: str) -> Callable[..., Any]:
 def _inplace_method(name: str) -> Callable[..., Any]:
     """A method that writes into the array (``sort``, ``fill``, ...): the write is checked first."""
     meth = getattr(_ndarray, name)
-    opname = f".{name}()"
+    opname = OpName(f".{name}()")
+    outname = OpName(f".{name}(out=...)")
 
     def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         rc = _getrefcount(self)
@@ -375,7 +391,7 @@ def _inplace_method(name: str) -> Callable[..., Any]:
         if args:
             args = tuple([_unwrap(x, srcs) for x in args])
         if kwargs:
-            kwargs = _unwrap_kwargs(kwargs, srcs, written, f".{name}(out=...)")
+            kwargs = _unwrap_kwargs(kwargs, srcs, written, outname)
         r = _run(meth, (self._a, *args), kwargs, written, opname)
         return _wrap(r, srcs, opname)
 
@@ -410,7 +426,7 @@ def _reflected(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray,
 
 
 def _inplace(iop: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
-    opname = f"{name}="
+    opname = OpName(f"{name}=")
 
     def method(self: SafeArray, other: Any) -> SafeArray:
         rc = _getrefcount(self)
@@ -423,7 +439,7 @@ def _inplace(iop: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, 
             iop(self._a, other)
         except ValueError as exc:
             if _is_readonly_error(exc, self._a):
-                raise _readonly_error(self, f"{name}=") from None
+                raise _readonly_error(self, opname) from None
             raise
         return self
 
@@ -574,22 +590,22 @@ class SafeArray:
     @property
     def T(self) -> Any:
         """Transposed View, as :attr:`numpy.ndarray.T`."""
-        return _wrap1(self._a.T, self, ".T")
+        return _wrap1(self._a.T, self, _OP_T)
 
     @property
     def mT(self) -> Any:
         """View transposing the last two axes, as :attr:`numpy.ndarray.mT`."""
-        return _wrap1(self._a.mT, self, ".mT")
+        return _wrap1(self._a.mT, self, _OP_MT)
 
     @property
     def real(self) -> Any:
         """Real part: a View for complex arrays, the array itself otherwise."""
-        return _wrap1(self._a.real, self, ".real")
+        return _wrap1(self._a.real, self, _OP_REAL)
 
     @property
     def imag(self) -> Any:
         """Imaginary part: a View for complex arrays, a read-only zero Copy otherwise."""
-        return _wrap1(self._a.imag, self, ".imag")
+        return _wrap1(self._a.imag, self, _OP_IMAG)
 
     # ---- indexing ---------------------------------------------------------------------
 
@@ -622,7 +638,7 @@ class SafeArray:
             self._a[key] = value
         except ValueError as exc:
             if _is_readonly_error(exc, self._a):
-                raise _readonly_error(self, "assignment") from None
+                raise _readonly_error(self, key) from None
             raise
 
     def __len__(self) -> int:
@@ -658,7 +674,7 @@ class SafeArray:
         return format(self._a, spec)
 
     def __round__(self, ndigits: int | None = None) -> Any:
-        return _wrap1(round(self._a, ndigits), self, ".round()")  # type: ignore[call-overload]
+        return _wrap1(round(self._a, ndigits), self, _OP_ROUND)  # type: ignore[call-overload]
 
     def tolist(self) -> Any:
         """The array as nested Python lists, as :meth:`numpy.ndarray.tolist`."""
@@ -777,7 +793,7 @@ class SafeArray:
                 f"{self.strides}) cannot be viewed as {r.shape} in order {order!r}; "
                 f"use copy=None to allow a copy."
             )
-        return _wrap1(r, self, ".reshape()")
+        return _wrap1(r, self, _OP_RESHAPE)
 
     def astype(
         self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True
@@ -787,7 +803,7 @@ class SafeArray:
         copy = check_copy(copy)
         order = check_order(order) or "K"
         r = self._a.astype(dt, order=order, casting=casting, copy=bool(copy))  # type: ignore[call-overload]
-        return _wrap1(r, self, ".astype()")
+        return _wrap1(r, self, _OP_ASTYPE)
 
     def copy(self, order: str = "K") -> Copy:
         """An independent Copy of the array.
@@ -821,7 +837,7 @@ class SafeArray:
         """
         v = self._a.view()
         v.flags.writeable = False
-        return _view_of(v, self, ".readonly()")
+        return _view_of(v, self, _OP_READONLY)
 
     def with_policy(self, mode: str) -> View:
         """A View of the same memory whose writes follow ``mode`` ("allow", "warn" or "raise").
@@ -835,7 +851,7 @@ class SafeArray:
         >>> data
         Copy([1., 1., 0., 0.])
         """
-        v = _view_of(self._a.view(), self, ".with_policy()")
+        v = _view_of(self._a.view(), self, _OP_WITH_POLICY)
         v._policy = _policy.check_mode(mode)
         return v
 

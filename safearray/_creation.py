@@ -8,11 +8,13 @@ import numpy as np
 
 from ._array import SafeArray, View, _copy, _exact, _root, _shares_root, _view_of, _view_of_raw
 from ._errors import CopyRequiredError, SafeArrayTypeError
+from ._policy import OpName
 from ._validate import check_copy, check_device, check_dtype, check_like, check_ndmin, check_order
 
 __all__ = ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
 
 _ndarray = np.ndarray
+_OP_ASARRAY, _OP_READONLY = OpName("sa.asarray()"), OpName("sa.readonly()")
 _np_asarray = np.asarray
 #: Inputs from which NumPy always builds a new array.
 _FRESH_TYPES = (list, tuple, int, float, complex, bool, str, bytes, np.generic, range)
@@ -51,7 +53,7 @@ def _convert(
         if r is src:
             return obj
         if _shares_root(r, src):
-            return _view_of(r, obj, "sa.asarray()")
+            return _view_of(r, obj, _OP_ASARRAY)
         return _copy(r)
     if isinstance(obj, _ndarray):
         try:
@@ -63,7 +65,7 @@ def _convert(
         r = _exact(r)
         root = _root(obj)
         if r is obj or _root(r) is root:
-            return _view_of_raw(r, root, obj, "sa.asarray()")
+            return _view_of_raw(r, root, obj, _OP_ASARRAY)
         return _copy(r)
     if copy is None and not isinstance(obj, _FRESH_TYPES):
         # buffers, memoryviews and foreign arrays: a View exactly when NumPy needs no copy
@@ -74,7 +76,7 @@ def _convert(
         else:
             r = _exact(r)
             root = _root(r)
-            return _view_of_raw(r, obj if root is r else root, obj, "sa.asarray()")
+            return _view_of_raw(r, obj if root is r else root, obj, _OP_ASARRAY)
     try:
         r = np.array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
     except ValueError as exc:
@@ -84,7 +86,7 @@ def _convert(
     r = _exact(r)
     if copy is False:
         root = _root(r)
-        return _view_of_raw(r, obj if root is r else root, obj, "sa.asarray()")
+        return _view_of_raw(r, obj if root is r else root, obj, _OP_ASARRAY)
     return _copy(r)
 
 
@@ -149,7 +151,7 @@ def asarray(
         and like is None
         and type(obj) is _ndarray
     ):  # the fast path: wrap the caller's ndarray without copying
-        return _view_of_raw(obj, _root(obj), obj, "sa.asarray()")
+        return _view_of_raw(obj, _root(obj), obj, _OP_ASARRAY)
     copy = check_copy(copy)
     dt = check_dtype(dtype)
     order = check_order(order)
@@ -212,7 +214,7 @@ def readonly(obj: Any) -> View:
     if isinstance(obj, _ndarray):
         v = obj.view(_ndarray)
         v.flags.writeable = False
-        return _view_of_raw(v, _root(obj), obj, "sa.readonly()")
+        return _view_of_raw(v, _root(obj), obj, _OP_READONLY)
     raise SafeArrayTypeError(
         f"readonly() takes a SafeArray or a numpy.ndarray, got {type(obj).__name__}; "
         f"use sa.asarray(obj).readonly()."

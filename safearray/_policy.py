@@ -37,7 +37,7 @@ from ._errors import (
     SharedWriteWarning,
 )
 
-__all__ = ["MODES", "Mode", "get_policy", "set_policy", "policy", "check_mode", "on_write", "export"]
+__all__ = ["OpName", "MODES", "Mode", "get_policy", "set_policy", "policy", "check_mode", "on_write", "export"]
 
 Mode = Literal["allow", "warn", "raise"]
 MODES: tuple[Mode, ...] = ("allow", "warn", "raise")
@@ -46,6 +46,9 @@ MODES: tuple[Mode, ...] = ("allow", "warn", "raise")
 SETITEM, INPLACE, METHOD, ARGUMENT = "setitem", "inplace", "method", "argument"
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+#: ``id(ndarray) -> label`` of the arrays made read-only by a ``with sa.guard(...)`` block.
+guarded: dict[int, str] = {}
 
 
 def check_mode(mode: object, source: str = "mode") -> Mode:
@@ -151,8 +154,14 @@ def _format_key(key: object) -> str:
     return f"<{type(key).__name__} index>"
 
 
+class OpName(str):
+    """The name of an operation (``".reshape()"``, ``"np.split()"``, ``"+="``), as opposed to an index key."""
+
+    __slots__ = ()
+
+
 def _is_key(op: object) -> bool:
-    return not (isinstance(op, str) and (op.startswith(".") or op.startswith("np.") or op.startswith("sa.")))
+    return type(op) is not OpName
 
 
 def origin(view: Any) -> str:
@@ -177,7 +186,7 @@ def _user_stacklevel() -> int:
 
 
 def _what(op: object) -> str:
-    return f"assignment [{_format_key(op)}]" if _is_key(op) else str(op)
+    return f"assignment [{_format_key(op)}]" if _is_key(op) else f"{op}"
 
 
 # ----------------------------------------------------------------------------------
@@ -196,10 +205,7 @@ def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
             _lost_write(arr, op)
         return
     if not arr._a.flags.writeable:
-        raise ReadOnlyError(
-            f"{_what(op)}: cannot write into a read-only View ({origin(arr)}); "
-            f"use .copy() to get a writable Copy."
-        )
+        raise readonly_error(arr, op)
     if temp and site != SETITEM and _is_key(arr._op) and arr._src is not None:
         # ``a[k] += v`` / ``a[k].sort()``: a write through a temporary View made by
         # indexing ``a`` is a write into ``a`` itself.
@@ -226,6 +232,28 @@ def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
     if mode == "raise":
         raise SharedWriteError(msg)
     warnings.warn(msg, SharedWriteWarning, stacklevel=_user_stacklevel())
+
+
+def readonly_error(arr: Any, op: object) -> ReadOnlyError:
+    """The error for a write into the read-only array ``arr``, naming a guarded argument."""
+    if arr._base is not None:
+        what = f"a read-only View ({origin(arr)})"
+        node = arr
+        for _ in range(32):  # name the guarded argument a derived View came from
+            label = node._op
+            if type(label) is OpName and label.startswith("sa.guard"):
+                if node is not arr:
+                    what += f", derived from {label}"
+                break
+            node = node._src
+            if getattr(node, "_base", None) is None:
+                break
+    else:
+        what = f"a read-only Copy of shape {arr._a.shape}"
+    label = guarded.get(id(arr._a))
+    if label is not None:
+        what += f", guarded as {label} by sa.guard()"
+    return ReadOnlyError(f"{_what(op)}: cannot write into {what}; use .copy() to get a writable Copy.")
 
 
 def _lost_write(arr: Any, op: object) -> None:
