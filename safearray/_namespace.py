@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ._array import SafeArray, _wrap, call_function, call_ufunc
+from ._array import SafeArray, _wrap, call_function, call_ufunc, writes_into
 from ._errors import NotCoveredError
 from ._policy import OpName
 
@@ -215,6 +215,10 @@ def _make_random() -> _Module:
 
 def _legacy_shuffle(x: Any) -> None:
     np.random.shuffle(x)
+
+
+writes_into(_shuffle, 1, "x")
+writes_into(_legacy_shuffle, 0, "x")
 
 
 # ----------------------------------------------------------------------------------
