@@ -217,6 +217,8 @@ def _legacy_shuffle(x: Any) -> None:
     np.random.shuffle(x)
 
 
+_shuffle.__name__ = "random.Generator.shuffle"
+_legacy_shuffle.__name__ = "random.shuffle"
 writes_into(_shuffle, 1, "x")
 writes_into(_legacy_shuffle, 0, "x")
 
