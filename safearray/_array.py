@@ -89,12 +89,20 @@ def _copy(a: np.ndarray) -> Copy:
 
 
 def _view_of(r: np.ndarray, src: SafeArray, op: object) -> View:
-    """A View of ``r``, whose memory belongs to the buffer of the tagged array ``src``."""
+    """A View of ``r``, made by ``op`` from the tagged array ``src`` whose buffer holds ``r``.
+
+    ``_src`` remembers ``src`` for messages; when ``src`` is itself a View only
+    its ndarray is kept, so that chains of Views never grow (NumPy collapses
+    the ndarray's own base chain).
+    """
     v = _new(View)
     v._a = r
     b = src._base
-    v._base = src if b is None else b
-    v._src = src
+    if b is None:
+        v._base = v._src = src
+    else:
+        v._base = b
+        v._src = src._a
     v._op = op
     v._policy = src._policy
     return v
@@ -115,7 +123,8 @@ def _scalar_copy(s: Any, dtype: np.dtype[Any]) -> Copy:
     """A 0-d Copy holding the NumPy scalar or Python object ``s`` with ``dtype``."""
     if isinstance(s, _generic):
         a = _asarray(s)
-        if a.dtype != dtype:
+        dt = a.dtype
+        if dt is not dtype and dt != dtype:  # builtin dtypes are singletons: usually `is`
             a = a.astype(dtype)
     else:  # an element of an object array
         a = np.empty((), dtype=dtype)
@@ -225,10 +234,11 @@ def _wrap1(r: Any, src: SafeArray, op: object) -> Any:
     """Fast path of :func:`_wrap` for a result computed from the single tagged array ``src``."""
     if type(r) is _ndarray:
         a = src._a
+        rb = r.base
+        if rb is a or (rb is not None and (rb is a.base or _root(r) is _root(a))):
+            return _view_of(r, src, op)
         if r is a:
             return src
-        if _shares_root(r, a):
-            return _view_of(r, src, op)
         return _copy(r)
     return _wrap(r, [src], op)
 
@@ -616,7 +626,8 @@ class SafeArray:
         a = self._a
         r = a[key]
         if type(r) is _ndarray:
-            if _shares_root(r, a):
+            rb = r.base
+            if rb is a or (rb is not None and (rb is a.base or _root(r) is _root(a))):
                 return _view_of(r, self, key)
             return _copy(r)
         return _scalar_copy(r, a.dtype)
@@ -626,7 +637,9 @@ class SafeArray:
         if self._base is not None or rc <= _TEMP_SETITEM:
             # ``x[k] op= v`` stores its temporary View back into ``x``: that write was
             # already judged by the in-place operator, and copies nothing new.
-            if not (type(value) is View and value._src is self and value._op is key):
+            if not (
+                type(value) is View and value._op is key and (value._src is self or value._src is self._a)
+            ):
                 _on_write(self, key, rc <= _TEMP_SETITEM, _SETITEM)
         t = type(key)
         if t is Copy or t is View:

@@ -34,12 +34,15 @@ def _readonly_argument(value: Any, name: str) -> Any:
     if isinstance(value, SafeArray):
         v = value._a.view()
         v.flags.writeable = False
-        return _view_of(v, value, op)
-    if isinstance(value, np.ndarray):
+        view = _view_of(v, value, op)
+    elif isinstance(value, np.ndarray):
         v = value.view(np.ndarray)
         v.flags.writeable = False
-        return _view_of_raw(v, _root(value), value, op)
-    return value
+        view = _view_of_raw(v, _root(value), value, op)
+    else:
+        return value
+    view._policy = _policy.GuardMark(op)  # inherited by the Views made from it
+    return view
 
 
 def _guard_function(func: F) -> F:

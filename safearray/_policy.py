@@ -116,9 +116,19 @@ def policy(mode: Mode) -> Iterator[Mode]:
         _block_mode.reset(token)
 
 
+class GuardMark(str):
+    """Held in a View's policy slot by ``@sa.guard`` arguments and the Views made from them.
+
+    Such Views are read-only, so no write reaches the policy; the mark only names the
+    guarded argument in the error.
+    """
+
+    __slots__ = ()
+
+
 def _mode_of(arr: Any) -> Mode:
     mode = arr._policy
-    if mode is None:
+    if mode is None or type(mode) is GuardMark:
         mode = _block_mode.get()
         if mode is None:
             return _global_mode
@@ -129,10 +139,15 @@ def _mode_of(arr: Any) -> Mode:
 # messages
 
 
-def describe(obj: object) -> str:
-    """Short description of an array or buffer: ``Copy(shape=(5,), dtype=float64)``."""
+def describe(obj: object, tagged_base: bool = False) -> str:
+    """Short description of an array or buffer: ``Copy(shape=(5,), dtype=float64)``.
+
+    An ndarray whose memory belongs to a tagged array (``tagged_base``) is the
+    array of a View that was not kept (see ``_view_of``), so it is shown as a View.
+    """
     if isinstance(obj, np.ndarray):
-        return f"ndarray(shape={obj.shape}, dtype={obj.dtype})"
+        kind = "View" if tagged_base else "ndarray"
+        return f"{kind}(shape={obj.shape}, dtype={obj.dtype})"
     a = getattr(obj, "_a", None)
     if isinstance(a, np.ndarray):
         return f"{type(obj).__name__}(shape={a.shape}, dtype={a.dtype})"
@@ -167,12 +182,13 @@ def _is_key(op: object) -> bool:
 def origin(view: Any) -> str:
     """How ``view`` was made: ``slice [10:20] of Copy(shape=(100,), dtype=float64)``."""
     op, src = view._op, view._src
+    where = describe(src, getattr(view._base, "_a", None) is not None)
     if _is_key(op):
         kind = "slice" if isinstance(op, slice) or (
             isinstance(op, tuple) and any(isinstance(k, slice) for k in op)
         ) else "index"
-        return f"{kind} [{_format_key(op)}] of {describe(src)}"
-    return f"{op} of {describe(src)}"
+        return f"{kind} [{_format_key(op)}] of {where}"
+    return f"{op} of {where}"
 
 
 def _user_stacklevel() -> int:
@@ -193,6 +209,10 @@ def _what(op: object) -> str:
 # the judge
 
 
+def _is_copy(obj: object) -> bool:
+    return getattr(obj, "_a", None) is not None and getattr(obj, "_base", True) is None
+
+
 def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
     """Judge a write into the tagged array ``arr`` before it happens.
 
@@ -206,14 +226,10 @@ def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
         return
     if not arr._a.flags.writeable:
         raise readonly_error(arr, op)
-    if temp and site != SETITEM and _is_key(arr._op) and arr._src is not None:
-        # ``a[k] += v`` / ``a[k].sort()``: a write through a temporary View made by
-        # indexing ``a`` is a write into ``a`` itself.
-        src = arr._src
-        if getattr(src, "_base", None) is None:
-            return  # ``a`` is a Copy (or a raw ndarray the caller handed over)
-        arr = src
-        temp = False
+    if temp and site != SETITEM and _is_key(arr._op) and _is_copy(arr._src):
+        # ``a[k] += v`` / ``a[k].sort()`` on a Copy ``a``: the write goes through a temporary
+        # View made by indexing ``a``, so it is a write into ``a`` itself.
+        return
     mode = _mode_of(arr)
     if mode == "allow":
         return
@@ -238,16 +254,9 @@ def readonly_error(arr: Any, op: object) -> ReadOnlyError:
     """The error for a write into the read-only array ``arr``, naming a guarded argument."""
     if arr._base is not None:
         what = f"a read-only View ({origin(arr)})"
-        node = arr
-        for _ in range(32):  # name the guarded argument a derived View came from
-            label = node._op
-            if type(label) is OpName and label.startswith("sa.guard"):
-                if node is not arr:
-                    what += f", derived from {label}"
-                break
-            node = node._src
-            if getattr(node, "_base", None) is None:
-                break
+        mark = arr._policy
+        if type(mark) is GuardMark and arr._op != mark:
+            what += f", derived from {mark}"
     else:
         what = f"a read-only Copy of shape {arr._a.shape}"
     label = guarded.get(id(arr._a))
