@@ -15,6 +15,7 @@ Every write goes through :func:`safearray._policy.check_write` first.
 from __future__ import annotations
 
 import operator
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -38,6 +39,15 @@ OpName = _policy.OpName
 
 # The namespace returned by ``__array_namespace__``; set by ``safearray/__init__.py``.
 _namespace: Any = None
+
+# The compiled hot core (safearray/_speedups.c), unless it is missing or disabled with
+# SAFEARRAY_PURE_PYTHON=1; the pure-Python definitions below behave the same.
+_speedups: Any = None
+if os.environ.get("SAFEARRAY_PURE_PYTHON", "") in ("", "0"):
+    try:
+        from . import _speedups  # type: ignore[attr-defined, no-redef]
+    except ImportError:  # not built (no compiler at install time): pure Python
+        _speedups = None
 
 
 # --------------------------------------------------------------------------------------
@@ -83,6 +93,7 @@ _OP_READONLY, _OP_WITH_POLICY = OpName(".readonly()"), OpName(".with_policy()")
 
 
 def _copy(a: np.ndarray) -> Copy:
+    """A Copy holding the ndarray ``a``."""
     c = _new(Copy)
     c._a = a
     return c
@@ -468,12 +479,6 @@ def _unary(op: Callable[[Any], Any], name: str) -> Callable[[SafeArray], Any]:
     return method
 
 
-def _numeric(
-    op: Callable[[Any, Any], Any], iop: Callable[[Any, Any], Any], symbol: str, name: str
-) -> tuple[Callable[..., Any], Callable[..., Any], Callable[..., Any]]:
-    return _binary(op, name), _reflected(op, name), _inplace(iop, symbol)
-
-
 class _Flags:
     """Read-only snapshot of an array's flags (``x.flags.writeable``, ``x.flags["C_CONTIGUOUS"]``)."""
 
@@ -513,7 +518,16 @@ def _describe(obj: object) -> str:
 # the classes
 
 
-class SafeArray:
+class _PyBase:
+    """Pure-Python twin of ``safearray._speedups.ArrayBase``: the five fields of a tagged array."""
+
+    __slots__ = ("_a", "_base", "_src", "_op", "_policy")
+
+
+_Base: Any = _PyBase if _speedups is None else _speedups.ArrayBase
+
+
+class SafeArray(_Base):  # type: ignore[misc, valid-type]
     """An array that always knows whether it shares memory: either a :class:`View` or a :class:`Copy`.
 
     Do not instantiate it directly; use :func:`safearray.asarray` or any other
@@ -532,9 +546,11 @@ class SafeArray:
     Copy([0., 2.])
     """
 
-    __slots__ = ("_a",)
+    __slots__ = ()
     _a: np.ndarray
     _base: object
+    _src: object
+    _op: object
     _policy: str | None
     __hash__ = None  # type: ignore[assignment]
     __array_priority__ = 20.0
@@ -619,7 +635,7 @@ class SafeArray:
 
     # ---- indexing ---------------------------------------------------------------------
 
-    def __getitem__(self, key: Any) -> Any:
+    def _py_getitem(self, key: Any) -> Any:
         t = type(key)
         if t is Copy or t is View:
             key = key._a
@@ -932,33 +948,19 @@ class SafeArray:
     sort = _inplace_method("sort")
     _byteswap_inplace = _inplace_method("byteswap")
 
-    __add__, __radd__, __iadd__ = _numeric(operator.add, operator.iadd, "+", "add")
-    __sub__, __rsub__, __isub__ = _numeric(operator.sub, operator.isub, "-", "sub")
-    __mul__, __rmul__, __imul__ = _numeric(operator.mul, operator.imul, "*", "mul")
-    __truediv__, __rtruediv__, __itruediv__ = _numeric(operator.truediv, operator.itruediv, "/", "truediv")
-    __floordiv__, __rfloordiv__, __ifloordiv__ = _numeric(
-        operator.floordiv, operator.ifloordiv, "//", "floordiv"
-    )
-    __mod__, __rmod__, __imod__ = _numeric(operator.mod, operator.imod, "%", "mod")
-    __pow__, __rpow__, __ipow__ = _numeric(operator.pow, operator.ipow, "**", "pow")
-    __matmul__, __rmatmul__, __imatmul__ = _numeric(operator.matmul, operator.imatmul, "@", "matmul")
-    __and__, __rand__, __iand__ = _numeric(operator.and_, operator.iand, "&", "and")
-    __or__, __ror__, __ior__ = _numeric(operator.or_, operator.ior, "|", "or")
-    __xor__, __rxor__, __ixor__ = _numeric(operator.xor, operator.ixor, "^", "xor")
-    __lshift__, __rlshift__, __ilshift__ = _numeric(operator.lshift, operator.ilshift, "<<", "lshift")
-    __rshift__, __rrshift__, __irshift__ = _numeric(operator.rshift, operator.irshift, ">>", "rshift")
-    __divmod__ = _binary(divmod, "divmod")
-    __rdivmod__ = _reflected(divmod, "divmod")
-    __lt__ = _binary(operator.lt, "lt")
-    __le__ = _binary(operator.le, "le")
-    __gt__ = _binary(operator.gt, "gt")
-    __ge__ = _binary(operator.ge, "ge")
-    __eq__ = _binary(operator.eq, "eq")  # type: ignore[assignment]
-    __ne__ = _binary(operator.ne, "ne")  # type: ignore[assignment]
-    __neg__ = _unary(operator.neg, "neg")
-    __pos__ = _unary(operator.pos, "pos")
-    __invert__ = _unary(operator.invert, "invert")
-    __abs__ = _unary(operator.abs, "abs")
+    __iadd__ = _inplace(operator.iadd, "+")
+    __isub__ = _inplace(operator.isub, "-")
+    __imul__ = _inplace(operator.imul, "*")
+    __itruediv__ = _inplace(operator.itruediv, "/")
+    __ifloordiv__ = _inplace(operator.ifloordiv, "//")
+    __imod__ = _inplace(operator.imod, "%")
+    __ipow__ = _inplace(operator.ipow, "**")
+    __imatmul__ = _inplace(operator.imatmul, "@")
+    __iand__ = _inplace(operator.iand, "&")
+    __ior__ = _inplace(operator.ior, "|")
+    __ixor__ = _inplace(operator.ixor, "^")
+    __ilshift__ = _inplace(operator.ilshift, "<<")
+    __irshift__ = _inplace(operator.irshift, ">>")
 
     # ---- text -----------------------------------------------------------------------
 
@@ -988,11 +990,7 @@ class View(SafeArray):
     (True, True)
     """
 
-    __slots__ = ("_base", "_src", "_op", "_policy")
-    _base: object
-    _src: object
-    _op: object
-    _policy: str | None
+    __slots__ = ()
 
 
 class Copy(SafeArray):
@@ -1008,11 +1006,39 @@ class Copy(SafeArray):
     """
 
     __slots__ = ()
-    _base = None
-    _policy = None
+    _base = _src = _op = _policy = None  # a Copy owns its memory and came from nowhere
 
 
 _KNOWN_TYPES = (_ndarray, SafeArray)
+
+#: Read-only operators (results are new arrays, hence Copies): name -> function.
+_BINARY = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "truediv": operator.truediv,
+    "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow,
+    "matmul": operator.matmul, "and": operator.and_, "or": operator.or_, "xor": operator.xor,
+    "lshift": operator.lshift, "rshift": operator.rshift, "divmod": divmod,
+}
+_COMPARISONS = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+                "eq": operator.eq, "ne": operator.ne}
+_UNARY = {"neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": operator.abs}
+
+if _speedups is None:
+    # The compiled core implements these as type slots; here they are generated methods.
+    SafeArray.__getitem__ = SafeArray._py_getitem  # type: ignore[method-assign]
+    for _name, _fn in _BINARY.items():
+        setattr(SafeArray, f"__{_name}__", _binary(_fn, _name))
+        setattr(SafeArray, f"__r{_name}__", _reflected(_fn, _name))
+    for _name, _fn in _COMPARISONS.items():
+        setattr(SafeArray, f"__{_name}__", _binary(_fn, _name))
+    for _name, _fn in _UNARY.items():
+        setattr(SafeArray, f"__{_name}__", _unary(_fn, _name))
+else:
+    _speedups.configure(View, Copy, _wrap, _scalar_copy)
+    _copy = _speedups.new_copy
+    _view_of = _speedups.new_view
+    _view_of_raw = _speedups.new_view_raw
+    _wrap1 = _speedups.wrap1
+    _root = _speedups.root
 
 
 def _calibrate() -> tuple[int, int, int]:

@@ -1,0 +1,510 @@
+/*
+ * The compiled hot core of safearray (optional: safearray/_array.py keeps a pure-Python
+ * fallback with the same behaviour, used when this module cannot be built or when
+ * SAFEARRAY_PURE_PYTHON=1 is set).
+ *
+ * It provides `ArrayBase`, the base type of SafeArray, holding the five fields of a
+ * tagged array (_a, _base, _src, _op, _policy), and on it:
+ *   - __getitem__ (read path: index, tag by memory, wrap),
+ *   - the binary, unary and comparison operators (results are Copies),
+ * plus the constructors `new_copy`, `new_view`, `new_view_raw` and `wrap1`.
+ * Writes (__setitem__, in-place operators, methods) stay in Python, where the write
+ * policy is judged.
+ *
+ * The tag rule is the one of _array.py: a result is a View exactly when its memory
+ * belongs to the buffer of the source, found through NumPy's collapsed base chain.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#include <numpy/arrayscalars.h>
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *a;      /* the ndarray (exact type) */
+    PyObject *base;   /* owner of the memory; NULL for a Copy */
+    PyObject *src;    /* what the View was made from (for messages) */
+    PyObject *op;     /* index key or operation name (for messages) */
+    PyObject *policy; /* per-array write policy, or NULL */
+} ArrayBaseObject;
+
+static PyTypeObject ArrayBase_Type;
+static PyTypeObject *View_Type = NULL;
+static PyTypeObject *Copy_Type = NULL;
+static PyObject *py_wrap = NULL;        /* _array._wrap(r, srcs, op): the general path */
+static PyObject *py_scalar_copy = NULL; /* _array._scalar_copy(s, dtype) */
+
+#define IS_TAGGED(o) (Py_TYPE(o) == View_Type || Py_TYPE(o) == Copy_Type || \
+                      PyObject_TypeCheck((o), &ArrayBase_Type))
+
+/* ------------------------------------------------------------------------------------ */
+/* memory ownership */
+
+static PyObject *
+root_of(PyArrayObject *x)
+{
+    PyObject *b = PyArray_BASE(x);
+    if (b == NULL) {
+        return (PyObject *)x;
+    }
+    while (PyArray_Check(b)) {
+        PyObject *nb = PyArray_BASE((PyArrayObject *)b);
+        if (nb == NULL) {
+            return b;
+        }
+        b = nb;
+    }
+    return b;
+}
+
+static int
+shares_root(PyArrayObject *r, PyArrayObject *a)
+{
+    PyObject *rb = PyArray_BASE(r);
+    if (rb == NULL) {
+        return 0;
+    }
+    if (rb == (PyObject *)a) {
+        return 1;
+    }
+    PyObject *ab = PyArray_BASE(a);
+    if (ab != NULL && rb == ab) {
+        return 1;
+    }
+    return root_of(r) == root_of(a);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* constructors */
+
+static PyObject *
+make_copy(PyObject *a)
+{
+    ArrayBaseObject *c = (ArrayBaseObject *)Copy_Type->tp_alloc(Copy_Type, 0);
+    if (c == NULL) {
+        return NULL;
+    }
+    Py_INCREF(a);
+    c->a = a;
+    return (PyObject *)c;
+}
+
+static PyObject *
+make_view(PyObject *r, ArrayBaseObject *src, PyObject *op)
+{
+    ArrayBaseObject *v = (ArrayBaseObject *)View_Type->tp_alloc(View_Type, 0);
+    if (v == NULL) {
+        return NULL;
+    }
+    Py_INCREF(r);
+    v->a = r;
+    if (src->base == NULL) { /* a Copy: it owns the memory */
+        Py_INCREF(src);
+        Py_INCREF(src);
+        v->base = (PyObject *)src;
+        v->src = (PyObject *)src;
+    }
+    else { /* a View: keep its ndarray only, so that chains never grow */
+        Py_INCREF(src->base);
+        Py_INCREF(src->a);
+        v->base = src->base;
+        v->src = src->a;
+    }
+    Py_XINCREF(op);
+    v->op = op;
+    Py_XINCREF(src->policy);
+    v->policy = src->policy;
+    return (PyObject *)v;
+}
+
+static PyObject *
+wrap_general(PyObject *r, PyObject *src, PyObject *op)
+{
+    PyObject *srcs = PyList_New(1);
+    if (srcs == NULL) {
+        return NULL;
+    }
+    Py_INCREF(src);
+    PyList_SET_ITEM(srcs, 0, src);
+    PyObject *out = PyObject_CallFunctionObjArgs(py_wrap, r, srcs, op ? op : Py_None, NULL);
+    Py_DECREF(srcs);
+    return out;
+}
+
+/* Tag `r` (a new reference, consumed), computed from the tagged array `src`. */
+static PyObject *
+tag1(PyObject *r, ArrayBaseObject *src, PyObject *op)
+{
+    PyObject *out;
+    if (Py_TYPE(r) == &PyArray_Type) {
+        if (shares_root((PyArrayObject *)r, (PyArrayObject *)src->a)) {
+            out = make_view(r, src, op);
+        }
+        else if (r == src->a) {
+            Py_INCREF(src);
+            out = (PyObject *)src;
+        }
+        else {
+            out = make_copy(r);
+        }
+    }
+    else {
+        out = wrap_general(r, (PyObject *)src, op);
+    }
+    Py_DECREF(r);
+    return out;
+}
+
+/* A 0-d Copy of the scalar `s` (a new reference, consumed) taken from an array of `descr`. */
+static PyObject *
+scalar_copy(PyObject *s, PyArray_Descr *descr)
+{
+    PyObject *out;
+    if (PyArray_IsScalar(s, Generic)) {
+        PyObject *arr = PyArray_FromScalar(s, NULL);
+        Py_DECREF(s);
+        if (arr == NULL) {
+            return NULL;
+        }
+        PyArray_Descr *got = PyArray_DESCR((PyArrayObject *)arr);
+        if (got != descr && !PyArray_EquivTypes(got, descr)) {
+            Py_INCREF(descr);
+            PyObject *cast = PyArray_CastToType((PyArrayObject *)arr, descr, 0);
+            Py_DECREF(arr);
+            if (cast == NULL) {
+                return NULL;
+            }
+            arr = cast;
+        }
+        out = make_copy(arr);
+        Py_DECREF(arr);
+        return out;
+    }
+    out = PyObject_CallFunctionObjArgs(py_scalar_copy, s, (PyObject *)descr, NULL);
+    Py_DECREF(s);
+    return out;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* the type */
+
+static int
+ArrayBase_traverse(ArrayBaseObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->a);
+    Py_VISIT(self->base);
+    Py_VISIT(self->src);
+    Py_VISIT(self->op);
+    Py_VISIT(self->policy);
+    return 0;
+}
+
+static int
+ArrayBase_clear(ArrayBaseObject *self)
+{
+    Py_CLEAR(self->a);
+    Py_CLEAR(self->base);
+    Py_CLEAR(self->src);
+    Py_CLEAR(self->op);
+    Py_CLEAR(self->policy);
+    return 0;
+}
+
+static void
+ArrayBase_dealloc(ArrayBaseObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    ArrayBase_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
+{
+    if (self->a == NULL) {
+        PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
+        return NULL;
+    }
+    if (IS_TAGGED(key) && ((ArrayBaseObject *)key)->a != NULL) {
+        key = ((ArrayBaseObject *)key)->a;
+    }
+    PyObject *r = PyObject_GetItem(self->a, key);
+    if (r == NULL) {
+        return NULL;
+    }
+    if (Py_TYPE(r) == &PyArray_Type) {
+        PyObject *out;
+        if (shares_root((PyArrayObject *)r, (PyArrayObject *)self->a)) {
+            out = make_view(r, self, key);
+        }
+        else {
+            out = make_copy(r);
+        }
+        Py_DECREF(r);
+        return out;
+    }
+    return scalar_copy(r, PyArray_DESCR((PyArrayObject *)self->a));
+}
+
+static PyMappingMethods ArrayBase_as_mapping = {
+    .mp_subscript = (binaryfunc)ArrayBase_subscript,
+};
+
+/* Operators: unwrap tagged operands, let NumPy (and Python's protocol) compute, wrap. */
+
+static inline PyObject *
+unwrap(PyObject *o)
+{
+    if (IS_TAGGED(o) && ((ArrayBaseObject *)o)->a != NULL) {
+        return ((ArrayBaseObject *)o)->a;
+    }
+    return o;
+}
+
+static PyObject *
+wrap_result(PyObject *r, PyObject *x, PyObject *y)
+{
+    if (r == NULL) {
+        return NULL;
+    }
+    if (Py_TYPE(r) == &PyArray_Type && PyArray_BASE((PyArrayObject *)r) == NULL) {
+        PyObject *out = make_copy(r);
+        Py_DECREF(r);
+        return out;
+    }
+    if (PyArray_IsScalar(r, Generic)) {
+        PyObject *arr = PyArray_FromScalar(r, NULL);
+        Py_DECREF(r);
+        if (arr == NULL) {
+            return NULL;
+        }
+        PyObject *out = make_copy(arr);
+        Py_DECREF(arr);
+        return out;
+    }
+    PyObject *src = IS_TAGGED(x) ? x : y;
+    PyObject *out = wrap_general(r, src, NULL);
+    Py_DECREF(r);
+    return out;
+}
+
+#define BINARY(name, func)                                                   \
+    static PyObject *name(PyObject *x, PyObject *y)                          \
+    {                                                                        \
+        return wrap_result(func(unwrap(x), unwrap(y)), x, y);                \
+    }
+
+BINARY(nb_add, PyNumber_Add)
+BINARY(nb_subtract, PyNumber_Subtract)
+BINARY(nb_multiply, PyNumber_Multiply)
+BINARY(nb_true_divide, PyNumber_TrueDivide)
+BINARY(nb_floor_divide, PyNumber_FloorDivide)
+BINARY(nb_remainder, PyNumber_Remainder)
+BINARY(nb_divmod, PyNumber_Divmod)
+BINARY(nb_matrix_multiply, PyNumber_MatrixMultiply)
+BINARY(nb_and, PyNumber_And)
+BINARY(nb_or, PyNumber_Or)
+BINARY(nb_xor, PyNumber_Xor)
+BINARY(nb_lshift, PyNumber_Lshift)
+BINARY(nb_rshift, PyNumber_Rshift)
+
+static PyObject *
+nb_power(PyObject *x, PyObject *y, PyObject *z)
+{
+    return wrap_result(PyNumber_Power(unwrap(x), unwrap(y), z), x, y);
+}
+
+#define UNARY(name, func)                                                    \
+    static PyObject *name(PyObject *x)                                       \
+    {                                                                        \
+        return wrap_result(func(unwrap(x)), x, x);                           \
+    }
+
+UNARY(nb_negative, PyNumber_Negative)
+UNARY(nb_positive, PyNumber_Positive)
+UNARY(nb_absolute, PyNumber_Absolute)
+UNARY(nb_invert, PyNumber_Invert)
+
+static PyNumberMethods ArrayBase_as_number = {
+    .nb_add = nb_add,
+    .nb_subtract = nb_subtract,
+    .nb_multiply = nb_multiply,
+    .nb_remainder = nb_remainder,
+    .nb_divmod = nb_divmod,
+    .nb_power = nb_power,
+    .nb_negative = nb_negative,
+    .nb_positive = nb_positive,
+    .nb_absolute = nb_absolute,
+    .nb_invert = nb_invert,
+    .nb_lshift = nb_lshift,
+    .nb_rshift = nb_rshift,
+    .nb_and = nb_and,
+    .nb_xor = nb_xor,
+    .nb_or = nb_or,
+    .nb_floor_divide = nb_floor_divide,
+    .nb_true_divide = nb_true_divide,
+    .nb_matrix_multiply = nb_matrix_multiply,
+};
+
+static PyObject *
+ArrayBase_richcompare(PyObject *x, PyObject *y, int op)
+{
+    return wrap_result(PyObject_RichCompare(unwrap(x), unwrap(y), op), x, y);
+}
+
+static PyMemberDef ArrayBase_members[] = {
+    {"_a", T_OBJECT, offsetof(ArrayBaseObject, a), 0, "the ndarray"},
+    {"_base", T_OBJECT, offsetof(ArrayBaseObject, base), 0, "the owner of the memory"},
+    {"_src", T_OBJECT, offsetof(ArrayBaseObject, src), 0, "what the View was made from"},
+    {"_op", T_OBJECT, offsetof(ArrayBaseObject, op), 0, "the index key or operation"},
+    {"_policy", T_OBJECT, offsetof(ArrayBaseObject, policy), 0, "per-array write policy"},
+    {NULL},
+};
+
+static PyTypeObject ArrayBase_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.ArrayBase",
+    .tp_doc = "Compiled base of safearray.SafeArray: its fields, indexing and operators.",
+    .tp_basicsize = sizeof(ArrayBaseObject),
+    .tp_itemsize = 0,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)ArrayBase_traverse,
+    .tp_clear = (inquiry)ArrayBase_clear,
+    .tp_dealloc = (destructor)ArrayBase_dealloc,
+    .tp_as_mapping = &ArrayBase_as_mapping,
+    .tp_as_number = &ArrayBase_as_number,
+    .tp_richcompare = ArrayBase_richcompare,
+    .tp_members = ArrayBase_members,
+};
+
+/* ------------------------------------------------------------------------------------ */
+/* module functions */
+
+static PyObject *
+configure(PyObject *module, PyObject *args)
+{
+    PyObject *view, *copy, *wrap, *scalar;
+    if (!PyArg_ParseTuple(args, "O!O!OO:configure", &PyType_Type, &view, &PyType_Type, &copy,
+                          &wrap, &scalar)) {
+        return NULL;
+    }
+    if (!PyType_IsSubtype((PyTypeObject *)view, &ArrayBase_Type) ||
+        !PyType_IsSubtype((PyTypeObject *)copy, &ArrayBase_Type)) {
+        PyErr_SetString(PyExc_TypeError, "configure() needs subclasses of ArrayBase");
+        return NULL;
+    }
+    Py_INCREF(view);
+    Py_INCREF(copy);
+    Py_INCREF(wrap);
+    Py_INCREF(scalar);
+    Py_XSETREF(View_Type, (PyTypeObject *)view);
+    Py_XSETREF(Copy_Type, (PyTypeObject *)copy);
+    Py_XSETREF(py_wrap, wrap);
+    Py_XSETREF(py_scalar_copy, scalar);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+new_copy(PyObject *module, PyObject *a)
+{
+    return make_copy(a);
+}
+
+static PyObject *
+new_view(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyObject_TypeCheck(args[1], &ArrayBase_Type)) {
+        PyErr_SetString(PyExc_TypeError, "new_view(r, src, op) needs a tagged src");
+        return NULL;
+    }
+    return make_view(args[0], (ArrayBaseObject *)args[1], args[2]);
+}
+
+static PyObject *
+new_view_raw(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "new_view_raw(r, owner, src, op) takes 4 arguments");
+        return NULL;
+    }
+    ArrayBaseObject *v = (ArrayBaseObject *)View_Type->tp_alloc(View_Type, 0);
+    if (v == NULL) {
+        return NULL;
+    }
+    Py_INCREF(args[0]);
+    Py_INCREF(args[1]);
+    Py_INCREF(args[2]);
+    Py_INCREF(args[3]);
+    v->a = args[0];
+    v->base = args[1];
+    v->src = args[2];
+    v->op = args[3];
+    return (PyObject *)v;
+}
+
+static PyObject *
+wrap1(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyObject_TypeCheck(args[1], &ArrayBase_Type)) {
+        PyErr_SetString(PyExc_TypeError, "wrap1(r, src, op) needs a tagged src");
+        return NULL;
+    }
+    Py_INCREF(args[0]);
+    return tag1(args[0], (ArrayBaseObject *)args[1], args[2]);
+}
+
+static PyObject *
+root(PyObject *module, PyObject *a)
+{
+    if (!PyArray_Check(a)) {
+        PyErr_SetString(PyExc_TypeError, "root() needs an ndarray");
+        return NULL;
+    }
+    PyObject *r = root_of((PyArrayObject *)a);
+    Py_INCREF(r);
+    return r;
+}
+
+static PyMethodDef module_methods[] = {
+    {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap, scalar_copy)"},
+    {"new_copy", new_copy, METH_O, "new_copy(a): a Copy holding the ndarray a"},
+    {"new_view", (PyCFunction)(void (*)(void))new_view, METH_FASTCALL,
+     "new_view(r, src, op): a View of r made by op from the tagged array src"},
+    {"new_view_raw", (PyCFunction)(void (*)(void))new_view_raw, METH_FASTCALL,
+     "new_view_raw(r, owner, src, op): a View of memory owned by a raw ndarray or buffer"},
+    {"wrap1", (PyCFunction)(void (*)(void))wrap1, METH_FASTCALL,
+     "wrap1(r, src, op): tag the result r of op on the tagged array src"},
+    {"root", root, METH_O, "root(a): the object that owns the memory of the ndarray a"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef speedups_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "safearray._speedups",
+    .m_doc = "Compiled hot core of safearray (optional).",
+    .m_size = -1,
+    .m_methods = module_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    import_array();
+    if (PyType_Ready(&ArrayBase_Type) < 0) {
+        return NULL;
+    }
+    PyObject *m = PyModule_Create(&speedups_module);
+    if (m == NULL) {
+        return NULL;
+    }
+    Py_INCREF(&ArrayBase_Type);
+    if (PyModule_AddObject(m, "ArrayBase", (PyObject *)&ArrayBase_Type) < 0) {
+        Py_DECREF(&ArrayBase_Type);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
