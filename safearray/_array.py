@@ -236,8 +236,15 @@ def _wrap(r: Any, srcs: list[Any], op: object) -> Any:
         return _copy(_asarray(r))
     if isinstance(r, _ndarray):
         return _tag(r.view(_ndarray), srcs, op)
-    if isinstance(r, tuple) and hasattr(r, "_fields"):  # named tuples (SVDResult, ...)
-        return t(*[_wrap(x, srcs, op) for x in r])
+    if isinstance(r, tuple):
+        return _wrap_named(r, srcs, op)
+    return r
+
+
+def _wrap_named(r: tuple[Any, ...], srcs: list[Any], op: object) -> Any:
+    """Rebuild a named tuple (``SVDResult``, ...) with its arrays tagged."""
+    if hasattr(r, "_fields"):
+        return type(r)(*[_wrap(x, srcs, op) for x in r])
     return r
 
 
@@ -373,27 +380,45 @@ _KNOWN_TYPES = (_ndarray,)  # extended with SafeArray below
 # method and operator factories
 
 
+#: Methods whose ``out`` may be passed by position: name -> index among the arguments.
+_POSITIONAL_OUT = {
+    "all": 1, "any": 1, "argmax": 1, "argmin": 1, "choose": 1, "clip": 2, "compress": 2,
+    "cumprod": 2, "cumsum": 2, "dot": 1, "max": 1, "mean": 2, "min": 1, "prod": 2, "round": 1,
+    "std": 2, "sum": 2, "take": 2, "trace": 4, "var": 2,
+}
+
+
 def _method(name: str) -> Callable[..., Any]:
-    """A method that runs ``numpy.ndarray.<name>`` and tags its result by memory."""
+    """A method that runs ``numpy.ndarray.<name>`` and tags its result by memory.
+
+    ``out`` (by keyword or by position) is a write, judged before NumPy runs.
+    """
     meth = getattr(_ndarray, name)
     opname = OpName(f".{name}()")
     outname = OpName(f".{name}(out=...)")
+    outpos = _POSITIONAL_OUT.get(name, -1)
 
     def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         if not args and not kwargs:
             return _wrap1(meth(self._a), self, opname)
         srcs: list[Any] = [self]
+        written: list[Any] = []
         if args:
-            args = tuple([_unwrap(x, srcs) for x in args])
+            unwrapped = [_unwrap(x, srcs) for x in args]
+            if 0 <= outpos < len(args):
+                unwrapped[outpos] = _unwrap_out(args[outpos], srcs, written, outname)
+            args = tuple(unwrapped)
         if kwargs:
-            kwargs = _unwrap_kwargs(kwargs, srcs, [], outname)
-        return _wrap(meth(self._a, *args, **kwargs), srcs, opname)
+            kwargs = _unwrap_kwargs(kwargs, srcs, written, outname)
+        return _wrap(_run(meth, (self._a, *args), kwargs, written, opname), srcs, opname)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = (
         f"Tagged version of :meth:`numpy.ndarray.{name}`: array results are a View when "
         f"they share this array's memory and a Copy otherwise."
     )
+    if _speedups is not None:
+        return _speedups.TaggedMethod(name, method, opname)  # type: ignore[no-any-return]
     return method
 
 
@@ -808,6 +833,8 @@ class SafeArray(_Base):  # type: ignore[misc, valid-type]
         >>> type(x.reshape(2, 3).T.reshape(6)).__name__
         'Copy'
         """
+        if copy is None and order == "C":  # the common case, kept short
+            return _wrap1(self._a.reshape(*shape), self, _OP_RESHAPE)
         copy = check_copy(copy)
         order = check_order(order, "CFA") or "C"
         if len(shape) == 1:
@@ -845,6 +872,8 @@ class SafeArray(_Base):  # type: ignore[misc, valid-type]
         >>> type(c).__name__, c.base is None
         ('Copy', True)
         """
+        if order == "K":
+            return _copy(self._a.copy())
         return _copy(self._a.copy(order=check_order(order) or "K"))  # type: ignore[arg-type]
 
     def flatten(self, order: str = "C") -> Copy:
@@ -1033,7 +1062,9 @@ if _speedups is None:
     for _name, _fn in _UNARY.items():
         setattr(SafeArray, f"__{_name}__", _unary(_fn, _name))
 else:
-    _speedups.configure(View, Copy, _wrap, _scalar_copy)
+    _speedups.configure(View, Copy, _wrap, _wrap_named)
+    _unwrap = _speedups.unwrap
+    _wrap = _speedups.wrap
     _copy = _speedups.new_copy
     _view_of = _speedups.new_view
     _view_of_raw = _speedups.new_view_raw

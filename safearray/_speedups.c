@@ -35,7 +35,9 @@ static PyTypeObject ArrayBase_Type;
 static PyTypeObject *View_Type = NULL;
 static PyTypeObject *Copy_Type = NULL;
 static PyObject *py_wrap = NULL;        /* _array._wrap(r, srcs, op): the general path */
-static PyObject *py_scalar_copy = NULL; /* _array._scalar_copy(s, dtype) */
+static PyObject *py_wrap_named = NULL;  /* _array._wrap_named(r, srcs, op): named tuples */
+
+static PyObject *numpy_scalar_copy(PyObject *s);
 
 #define IS_TAGGED(o) (Py_TYPE(o) == View_Type || Py_TYPE(o) == Copy_Type || \
                       PyObject_TypeCheck((o), &ArrayBase_Type))
@@ -151,6 +153,9 @@ tag1(PyObject *r, ArrayBaseObject *src, PyObject *op)
             out = make_copy(r);
         }
     }
+    else if (PyArray_IsScalar(r, Generic)) {
+        return numpy_scalar_copy(r);
+    }
     else {
         out = wrap_general(r, (PyObject *)src, op);
     }
@@ -158,33 +163,38 @@ tag1(PyObject *r, ArrayBaseObject *src, PyObject *op)
     return out;
 }
 
-/* A 0-d Copy of the scalar `s` (a new reference, consumed) taken from an array of `descr`. */
+/* A 0-d Copy holding the element `s` (a new reference, consumed) of an array of `descr`. */
 static PyObject *
 scalar_copy(PyObject *s, PyArray_Descr *descr)
 {
-    PyObject *out;
-    if (PyArray_IsScalar(s, Generic)) {
-        PyObject *arr = PyArray_FromScalar(s, NULL);
+    Py_INCREF(descr);
+    PyObject *arr = PyArray_NewFromDescr(&PyArray_Type, descr, 0, NULL, NULL, NULL, 0, NULL);
+    if (arr == NULL) {
         Py_DECREF(s);
-        if (arr == NULL) {
-            return NULL;
-        }
-        PyArray_Descr *got = PyArray_DESCR((PyArrayObject *)arr);
-        if (got != descr && !PyArray_EquivTypes(got, descr)) {
-            Py_INCREF(descr);
-            PyObject *cast = PyArray_CastToType((PyArrayObject *)arr, descr, 0);
-            Py_DECREF(arr);
-            if (cast == NULL) {
-                return NULL;
-            }
-            arr = cast;
-        }
-        out = make_copy(arr);
-        Py_DECREF(arr);
-        return out;
+        return NULL;
     }
-    out = PyObject_CallFunctionObjArgs(py_scalar_copy, s, (PyObject *)descr, NULL);
+    int err = PyArray_SETITEM((PyArrayObject *)arr, PyArray_DATA((PyArrayObject *)arr), s);
     Py_DECREF(s);
+    if (err < 0) {
+        Py_DECREF(arr);
+        return NULL;
+    }
+    PyObject *out = make_copy(arr);
+    Py_DECREF(arr);
+    return out;
+}
+
+/* A 0-d Copy of the NumPy scalar `s` (a new reference, consumed). */
+static PyObject *
+numpy_scalar_copy(PyObject *s)
+{
+    PyObject *arr = PyArray_FromScalar(s, NULL);
+    Py_DECREF(s);
+    if (arr == NULL) {
+        return NULL;
+    }
+    PyObject *out = make_copy(arr);
+    Py_DECREF(arr);
     return out;
 }
 
@@ -221,12 +231,70 @@ ArrayBase_dealloc(ArrayBaseObject *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* `a[i]` / `a[i, j]` with Python ints for every dimension, on an array without object
+   references: copy the element's bytes straight into a new 0-d array. Returns NULL without
+   an error set when the key does not qualify (the general path then handles it). */
+static PyObject *
+element_copy(PyArrayObject *a, PyObject *key)
+{
+    int nd = PyArray_NDIM(a);
+    PyObject *const *items;
+    Py_ssize_t n;
+    if (PyLong_CheckExact(key)) {
+        items = &key;
+        n = 1;
+    }
+    else if (PyTuple_CheckExact(key)) {
+        items = &PyTuple_GET_ITEM(key, 0);
+        n = PyTuple_GET_SIZE(key);
+    }
+    else {
+        return NULL;
+    }
+    PyArray_Descr *descr = PyArray_DESCR(a);
+    if (n != nd || nd == 0 || PyDataType_REFCHK(descr)) {
+        return NULL;
+    }
+    char *ptr = PyArray_BYTES(a);
+    for (int i = 0; i < nd; i++) {
+        if (!PyLong_CheckExact(items[i])) {
+            return NULL;
+        }
+        Py_ssize_t ix = PyLong_AsSsize_t(items[i]);
+        if (ix == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return NULL;
+        }
+        npy_intp dim = PyArray_DIM(a, i);
+        if (ix < 0) {
+            ix += dim;
+        }
+        if (ix < 0 || ix >= dim) {
+            return NULL; /* NumPy raises the IndexError */
+        }
+        ptr += ix * PyArray_STRIDE(a, i);
+    }
+    Py_INCREF(descr);
+    PyObject *arr = PyArray_NewFromDescr(&PyArray_Type, descr, 0, NULL, NULL, NULL, 0, NULL);
+    if (arr == NULL) {
+        return NULL;
+    }
+    memcpy(PyArray_DATA((PyArrayObject *)arr), ptr, PyArray_ITEMSIZE(a));
+    PyObject *out = make_copy(arr);
+    Py_DECREF(arr);
+    return out;
+}
+
 static PyObject *
 ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
 {
     if (self->a == NULL) {
         PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
         return NULL;
+    }
+    PyObject *fast = element_copy((PyArrayObject *)self->a, key);
+    if (fast != NULL || PyErr_Occurred()) {
+        return fast;
     }
     if (IS_TAGGED(key) && ((ArrayBaseObject *)key)->a != NULL) {
         key = ((ArrayBaseObject *)key)->a;
@@ -276,14 +344,7 @@ wrap_result(PyObject *r, PyObject *x, PyObject *y)
         return out;
     }
     if (PyArray_IsScalar(r, Generic)) {
-        PyObject *arr = PyArray_FromScalar(r, NULL);
-        Py_DECREF(r);
-        if (arr == NULL) {
-            return NULL;
-        }
-        PyObject *out = make_copy(arr);
-        Py_DECREF(arr);
-        return out;
+        return numpy_scalar_copy(r);
     }
     PyObject *src = IS_TAGGED(x) ? x : y;
     PyObject *out = wrap_general(r, src, NULL);
@@ -381,14 +442,296 @@ static PyTypeObject ArrayBase_Type = {
 };
 
 /* ------------------------------------------------------------------------------------ */
+/* the general path: unwrap arguments, tag results against every source */
+
+static PyObject *
+make_view_raw(PyObject *r, PyObject *owner, PyObject *src, PyObject *op)
+{
+    ArrayBaseObject *v = (ArrayBaseObject *)View_Type->tp_alloc(View_Type, 0);
+    if (v == NULL) {
+        return NULL;
+    }
+    Py_INCREF(r);
+    Py_INCREF(owner);
+    Py_INCREF(src);
+    Py_XINCREF(op);
+    v->a = r;
+    v->base = owner;
+    v->src = src;
+    v->op = op;
+    return (PyObject *)v;
+}
+
+/* Replace tagged arrays in `obj` (recursing into lists and tuples) by their ndarrays;
+   append every array met to the list `srcs`. Returns a new reference. */
+static PyObject *
+unwrap_into(PyObject *obj, PyObject *srcs)
+{
+    PyTypeObject *t = Py_TYPE(obj);
+    if (t == View_Type || t == Copy_Type ||
+        (PyObject_TypeCheck(obj, &ArrayBase_Type) && ((ArrayBaseObject *)obj)->a != NULL)) {
+        if (PyList_Append(srcs, obj) < 0) {
+            return NULL;
+        }
+        PyObject *a = ((ArrayBaseObject *)obj)->a;
+        Py_INCREF(a);
+        return a;
+    }
+    if (PyArray_Check(obj)) {
+        if (PyList_Append(srcs, obj) < 0) {
+            return NULL;
+        }
+        Py_INCREF(obj);
+        return obj;
+    }
+    if (t == &PyList_Type || t == &PyTuple_Type) {
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(obj);
+        PyObject *out = (t == &PyList_Type) ? PyList_New(n) : PyTuple_New(n);
+        if (out == NULL) {
+            return NULL;
+        }
+        PyObject **items = PySequence_Fast_ITEMS(obj);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *u = unwrap_into(items[i], srcs);
+            if (u == NULL) {
+                Py_DECREF(out);
+                return NULL;
+            }
+            if (t == &PyList_Type) {
+                PyList_SET_ITEM(out, i, u);
+            }
+            else {
+                PyTuple_SET_ITEM(out, i, u);
+            }
+        }
+        return out;
+    }
+    Py_INCREF(obj);
+    return obj;
+}
+
+/* Tag the exact ndarray `r` (borrowed), a result of an operation on the arrays in `srcs`. */
+static PyObject *
+tag_general(PyObject *r, PyObject *srcs, PyObject *op)
+{
+    Py_ssize_t n = PyList_GET_SIZE(srcs);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PyList_GET_ITEM(srcs, i);
+        if (Py_TYPE(s) == &PyArray_Type || (PyArray_Check(s) && !IS_TAGGED(s))) {
+            if (r == s) {
+                return make_view_raw(r, root_of((PyArrayObject *)s), s, op);
+            }
+        }
+        else if (IS_TAGGED(s) && r == ((ArrayBaseObject *)s)->a) {
+            Py_INCREF(s);
+            return s;
+        }
+    }
+    if (PyArray_BASE((PyArrayObject *)r) == NULL) {
+        return make_copy(r);
+    }
+    PyObject *root = root_of((PyArrayObject *)r);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PyList_GET_ITEM(srcs, i);
+        if (IS_TAGGED(s)) {
+            PyObject *sa = ((ArrayBaseObject *)s)->a;
+            if (sa != NULL && root_of((PyArrayObject *)sa) == root) {
+                return make_view(r, (ArrayBaseObject *)s, op);
+            }
+        }
+        else if (PyArray_Check(s) && root_of((PyArrayObject *)s) == root) {
+            return make_view_raw(r, root, s, op);
+        }
+    }
+    if (!PyArray_Check(root)) {
+        /* memory of a buffer or file NumPy wrapped (frombuffer, memmap, load(mmap_mode=)) */
+        return make_view_raw(r, root, root, op);
+    }
+    return make_copy(r);
+}
+
+/* Wrap any result of NumPy (borrowed): arrays are tagged, containers rebuilt, others pass. */
+static PyObject *
+wrap_any(PyObject *r, PyObject *srcs, PyObject *op)
+{
+    PyTypeObject *t = Py_TYPE(r);
+    if (t == &PyArray_Type) {
+        return tag_general(r, srcs, op);
+    }
+    if (t == &PyList_Type || t == &PyTuple_Type) {
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(r);
+        PyObject *out = (t == &PyList_Type) ? PyList_New(n) : PyTuple_New(n);
+        if (out == NULL) {
+            return NULL;
+        }
+        PyObject **items = PySequence_Fast_ITEMS(r);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *w = wrap_any(items[i], srcs, op);
+            if (w == NULL) {
+                Py_DECREF(out);
+                return NULL;
+            }
+            if (t == &PyList_Type) {
+                PyList_SET_ITEM(out, i, w);
+            }
+            else {
+                PyTuple_SET_ITEM(out, i, w);
+            }
+        }
+        return out;
+    }
+    if (PyArray_IsScalar(r, Generic)) {
+        Py_INCREF(r);
+        return numpy_scalar_copy(r);
+    }
+    if (PyArray_Check(r) && !IS_TAGGED(r)) { /* a subclass such as memmap: keep a plain view */
+        PyObject *plain = PyArray_View((PyArrayObject *)r, NULL, &PyArray_Type);
+        if (plain == NULL) {
+            return NULL;
+        }
+        PyObject *out = tag_general(plain, srcs, op);
+        Py_DECREF(plain);
+        return out;
+    }
+    if (PyTuple_Check(r)) { /* named tuples (SVDResult, ...) */
+        return PyObject_CallFunctionObjArgs(py_wrap_named, r, srcs, op ? op : Py_None, NULL);
+    }
+    Py_INCREF(r);
+    return r;
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* TaggedMethod: `x.sum()`, `x.ravel()`, ... without a Python frame. Called with no
+   arguments it runs the ndarray method and tags the result here; with arguments it hands
+   over to the Python method (which unwraps them and judges `out=` writes). */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *name;     /* the ndarray method name */
+    PyObject *fallback; /* the Python function(self, *args, **kwargs) */
+    PyObject *label;    /* the operation name (an OpName) recorded in Views */
+    vectorcallfunc vectorcall;
+} TaggedMethodObject;
+
+static PyObject *
+TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs == 1 && kwnames == NULL && PyObject_TypeCheck(args[0], &ArrayBase_Type)) {
+        ArrayBaseObject *self = (ArrayBaseObject *)args[0];
+        if (self->a != NULL) {
+            PyObject *r = PyObject_CallMethodNoArgs(self->a, m->name);
+            if (r == NULL) {
+                return NULL;
+            }
+            return tag1(r, self, m->label);
+        }
+    }
+    return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+TaggedMethod_descr_get(PyObject *m, PyObject *obj, PyObject *type)
+{
+    if (obj == NULL || obj == Py_None) {
+        Py_INCREF(m);
+        return m;
+    }
+    return PyMethod_New(m, obj);
+}
+
+static PyObject *
+TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *name, *fallback, *label;
+    if (!PyArg_ParseTuple(args, "UOO:TaggedMethod", &name, &fallback, &label)) {
+        return NULL;
+    }
+    TaggedMethodObject *m = (TaggedMethodObject *)type->tp_alloc(type, 0);
+    if (m == NULL) {
+        return NULL;
+    }
+    Py_INCREF(name);
+    Py_INCREF(fallback);
+    Py_INCREF(label);
+    m->name = name;
+    m->fallback = fallback;
+    m->label = label;
+    m->vectorcall = (vectorcallfunc)TaggedMethod_vectorcall;
+    return (PyObject *)m;
+}
+
+static void
+TaggedMethod_dealloc(TaggedMethodObject *m)
+{
+    Py_XDECREF(m->name);
+    Py_XDECREF(m->fallback);
+    Py_XDECREF(m->label);
+    Py_TYPE(m)->tp_free((PyObject *)m);
+}
+
+static PyObject *
+TaggedMethod_getattro(TaggedMethodObject *m, PyObject *attr)
+{
+    /* __doc__, __name__, __wrapped__ ... come from the Python function */
+    PyObject *res = PyObject_GenericGetAttr((PyObject *)m, attr);
+    if (res == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        res = PyObject_GetAttr(m->fallback, attr);
+    }
+    return res;
+}
+
+static PyObject *
+TaggedMethod_repr(TaggedMethodObject *m)
+{
+    return PyUnicode_FromFormat(".%U()", m->name);
+}
+
+static PyTypeObject TaggedMethod_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.TaggedMethod",
+    .tp_doc = "A method of SafeArray that tags its result by memory (compiled fast path).",
+    .tp_basicsize = sizeof(TaggedMethodObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = TaggedMethod_descr_get,
+    .tp_new = TaggedMethod_new,
+    .tp_dealloc = (destructor)TaggedMethod_dealloc,
+    .tp_getattro = (getattrofunc)TaggedMethod_getattro,
+    .tp_repr = (reprfunc)TaggedMethod_repr,
+};
+
+/* ------------------------------------------------------------------------------------ */
 /* module functions */
+
+static PyObject *
+unwrap_function(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "unwrap(obj, srcs) needs a list of sources");
+        return NULL;
+    }
+    return unwrap_into(args[0], args[1]);
+}
+
+static PyObject *
+wrap_function(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "wrap(r, srcs, op) needs a list of sources");
+        return NULL;
+    }
+    return wrap_any(args[0], args[1], args[2]);
+}
 
 static PyObject *
 configure(PyObject *module, PyObject *args)
 {
-    PyObject *view, *copy, *wrap, *scalar;
+    PyObject *view, *copy, *wrap, *named;
     if (!PyArg_ParseTuple(args, "O!O!OO:configure", &PyType_Type, &view, &PyType_Type, &copy,
-                          &wrap, &scalar)) {
+                          &wrap, &named)) {
         return NULL;
     }
     if (!PyType_IsSubtype((PyTypeObject *)view, &ArrayBase_Type) ||
@@ -399,11 +742,11 @@ configure(PyObject *module, PyObject *args)
     Py_INCREF(view);
     Py_INCREF(copy);
     Py_INCREF(wrap);
-    Py_INCREF(scalar);
+    Py_INCREF(named);
     Py_XSETREF(View_Type, (PyTypeObject *)view);
     Py_XSETREF(Copy_Type, (PyTypeObject *)copy);
     Py_XSETREF(py_wrap, wrap);
-    Py_XSETREF(py_scalar_copy, scalar);
+    Py_XSETREF(py_wrap_named, named);
     Py_RETURN_NONE;
 }
 
@@ -430,19 +773,7 @@ new_view_raw(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "new_view_raw(r, owner, src, op) takes 4 arguments");
         return NULL;
     }
-    ArrayBaseObject *v = (ArrayBaseObject *)View_Type->tp_alloc(View_Type, 0);
-    if (v == NULL) {
-        return NULL;
-    }
-    Py_INCREF(args[0]);
-    Py_INCREF(args[1]);
-    Py_INCREF(args[2]);
-    Py_INCREF(args[3]);
-    v->a = args[0];
-    v->base = args[1];
-    v->src = args[2];
-    v->op = args[3];
-    return (PyObject *)v;
+    return make_view_raw(args[0], args[1], args[2], args[3]);
 }
 
 static PyObject *
@@ -477,6 +808,10 @@ static PyMethodDef module_methods[] = {
      "new_view_raw(r, owner, src, op): a View of memory owned by a raw ndarray or buffer"},
     {"wrap1", (PyCFunction)(void (*)(void))wrap1, METH_FASTCALL,
      "wrap1(r, src, op): tag the result r of op on the tagged array src"},
+    {"unwrap", (PyCFunction)(void (*)(void))unwrap_function, METH_FASTCALL,
+     "unwrap(obj, srcs): obj with tagged arrays replaced by ndarrays; arrays met go to srcs"},
+    {"wrap", (PyCFunction)(void (*)(void))wrap_function, METH_FASTCALL,
+     "wrap(r, srcs, op): tag the arrays in the result r of op on the arrays in srcs"},
     {"root", root, METH_O, "root(a): the object that owns the memory of the ndarray a"},
     {NULL, NULL, 0, NULL},
 };
@@ -498,6 +833,16 @@ PyInit__speedups(void)
     }
     PyObject *m = PyModule_Create(&speedups_module);
     if (m == NULL) {
+        return NULL;
+    }
+    if (PyType_Ready(&TaggedMethod_Type) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&TaggedMethod_Type);
+    if (PyModule_AddObject(m, "TaggedMethod", (PyObject *)&TaggedMethod_Type) < 0) {
+        Py_DECREF(&TaggedMethod_Type);
+        Py_DECREF(m);
         return NULL;
     }
     Py_INCREF(&ArrayBase_Type);
