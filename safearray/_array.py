@@ -352,7 +352,9 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
     """Run the NumPy function ``func`` on unwrapped arguments and wrap its results.
 
     Writes (``out=``, and the argument that functions in :data:`WRITES_INTO`
-    fill) are judged before NumPy runs.
+    fill) are judged before NumPy runs. Once the arguments are plain ndarrays,
+    NumPy's own dispatch has nothing left to decide, so its implementation is
+    called directly.
     """
     labels = _LABELS.get(func) or _labels(func)
     written: list[Any] = []
@@ -365,11 +367,17 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
                 _on_write(target, labels[0], False, _ARGUMENT)
             written.append(target)
     srcs: list[Any] = []
-    if args:
-        args = tuple([_unwrap(x, srcs) for x in args])
-    if kwargs:
-        kwargs = _unwrap_kwargs(kwargs, srcs, written, labels[1])
-    r = _run(func, args, kwargs, written, labels[0])
+    impl = getattr(func, "_implementation", func)
+    try:
+        if kwargs:
+            r = impl(*_unwrap(args, srcs), **_unwrap_kwargs(kwargs, srcs, written, labels[1]))
+        else:
+            r = impl(*_unwrap(args, srcs))
+    except ValueError as exc:
+        for target in written:
+            if _is_readonly_error(exc, target._a):
+                raise _readonly_error(target, labels[0]) from None
+        raise
     return _wrap(r, srcs, labels[0])
 
 
@@ -812,7 +820,7 @@ class SafeArray(_Base):  # type: ignore[misc, valid-type]
         self, func: Callable[..., Any], types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
         for t in types:
-            if not issubclass(t, _KNOWN_TYPES):
+            if t is not View and t is not Copy and not issubclass(t, _KNOWN_TYPES):
                 return NotImplemented
         return call_function(func, args, kwargs)
 
