@@ -501,6 +501,56 @@ def _inplace(iop: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, 
     return method
 
 
+#: In-place operators: symbol -> function.
+_INPLACE_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.iadd, "-": operator.isub, "*": operator.imul, "/": operator.itruediv,
+    "//": operator.ifloordiv, "%": operator.imod, "**": operator.ipow, "@": operator.imatmul,
+    "&": operator.iand, "|": operator.ior, "^": operator.ixor, "<<": operator.ilshift,
+    ">>": operator.irshift,
+}
+_INPLACE_LABELS = {symbol: OpName(f"{symbol}=") for symbol in _INPLACE_OPS}
+_INPLACE_NAMES = {
+    "+": "add", "-": "sub", "*": "mul", "/": "truediv", "//": "floordiv", "%": "mod", "**": "pow",
+    "@": "matmul", "&": "and", "|": "or", "^": "xor", "<<": "lshift", ">>": "rshift",
+}
+
+
+def _judged_setitem(self: SafeArray, key: Any, value: Any, temp: bool) -> None:
+    """``self[key] = value`` into a View or a temporary: judge the write, then do it."""
+    # ``x[k] op= v`` stores its temporary View back into ``x``: that write was already
+    # judged by the in-place operator, and it copies nothing new.
+    if not (type(value) is View and value._op is key and (value._src is self or value._src is self._a)):
+        _on_write(self, key, temp, _SETITEM)
+    t = type(key)
+    if t is Copy or t is View:
+        key = key._a
+    t = type(value)
+    if t is Copy or t is View:
+        value = value._a
+    try:
+        self._a[key] = value
+    except ValueError as exc:
+        if _is_readonly_error(exc, self._a):
+            raise _readonly_error(self, key) from None
+        raise
+
+
+def _judged_inplace(self: SafeArray, other: Any, symbol: str, temp: bool) -> SafeArray:
+    """``self op= other`` on a View: judge the write, then do it."""
+    label = _INPLACE_LABELS[symbol]
+    _on_write(self, label, temp, _INPLACE)
+    t = type(other)
+    if t is Copy or t is View:
+        other = other._a
+    try:
+        _INPLACE_OPS[symbol](self._a, other)
+    except ValueError as exc:
+        if _is_readonly_error(exc, self._a):
+            raise _readonly_error(self, label) from None
+        raise
+    return self
+
+
 def _unary(op: Callable[[Any], Any], name: str) -> Callable[[SafeArray], Any]:
     def method(self: SafeArray) -> Any:
         r = op(self._a)
@@ -681,15 +731,11 @@ class SafeArray(_Base):  # type: ignore[misc, valid-type]
             return _copy(r)
         return _scalar_copy(r, a.dtype)
 
-    def __setitem__(self, key: Any, value: Any) -> None:
+    def _py_setitem(self, key: Any, value: Any) -> None:
         rc = _getrefcount(self)
         if self._base is not None or rc <= _TEMP_SETITEM:
-            # ``x[k] op= v`` stores its temporary View back into ``x``: that write was
-            # already judged by the in-place operator, and copies nothing new.
-            if not (
-                type(value) is View and value._op is key and (value._src is self or value._src is self._a)
-            ):
-                _on_write(self, key, rc <= _TEMP_SETITEM, _SETITEM)
+            _judged_setitem(self, key, value, rc <= _TEMP_SETITEM)
+            return
         t = type(key)
         if t is Copy or t is View:
             key = key._a
@@ -985,20 +1031,6 @@ class SafeArray(_Base):  # type: ignore[misc, valid-type]
     sort = _inplace_method("sort")
     _byteswap_inplace = _inplace_method("byteswap")
 
-    __iadd__ = _inplace(operator.iadd, "+")
-    __isub__ = _inplace(operator.isub, "-")
-    __imul__ = _inplace(operator.imul, "*")
-    __itruediv__ = _inplace(operator.itruediv, "/")
-    __ifloordiv__ = _inplace(operator.ifloordiv, "//")
-    __imod__ = _inplace(operator.imod, "%")
-    __ipow__ = _inplace(operator.ipow, "**")
-    __imatmul__ = _inplace(operator.imatmul, "@")
-    __iand__ = _inplace(operator.iand, "&")
-    __ior__ = _inplace(operator.ior, "|")
-    __ixor__ = _inplace(operator.ixor, "^")
-    __ilshift__ = _inplace(operator.ilshift, "<<")
-    __irshift__ = _inplace(operator.irshift, ">>")
-
     # ---- text -----------------------------------------------------------------------
 
     def __repr__(self) -> str:
@@ -1062,6 +1094,9 @@ _UNARY = {"neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "
 if _speedups is None:
     # The compiled core implements these as type slots; here they are generated methods.
     SafeArray.__getitem__ = SafeArray._py_getitem  # type: ignore[method-assign]
+    SafeArray.__setitem__ = SafeArray._py_setitem  # type: ignore[method-assign]
+    for _symbol, _fn in _INPLACE_OPS.items():
+        setattr(SafeArray, f"__i{_INPLACE_NAMES[_symbol]}__", _inplace(_fn, _symbol))
     for _name, _fn in _BINARY.items():
         setattr(SafeArray, f"__{_name}__", _binary(_fn, _name))
         setattr(SafeArray, f"__r{_name}__", _reflected(_fn, _name))
@@ -1078,6 +1113,38 @@ else:
     _view_of_raw = _speedups.new_view_raw
     _wrap1 = _speedups.wrap1
     _root = _speedups.root
+    _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error)
+    for _name in ("T", "mT", "real", "imag"):
+        setattr(SafeArray, _name, _speedups.TaggedAttribute(
+            _name, getattr(SafeArray, _name).fget, OpName(f".{_name}")))
+
+
+def _calibrate_compiled() -> tuple[int, int]:
+    """The compiled core's reference counts of a temporary at ``x[k] = v`` and ``x op= v``."""
+    record = _speedups.record
+    named = _copy(np.zeros(2))
+    record(True)
+    try:
+        _copy(np.zeros(2))[0] = 0
+        temp_set = record(True)
+        named[0] = 0
+        named_set = record(True)
+        try:
+            named.T += 1  # in-place on a temporary View (then a refused attribute store)
+        except AttributeError:
+            pass
+        temp_inplace = record(True)
+        view = named.T
+        view += 1
+        named_inplace = record(True)
+    finally:
+        record(False)
+    return (temp_set if temp_set < named_set else -1,
+            temp_inplace if temp_inplace < named_inplace else -1)
+
+
+if _speedups is not None:
+    _speedups.set_temporaries(*_calibrate_compiled())
 
 
 def _calibrate() -> tuple[int, int, int]:

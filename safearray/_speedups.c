@@ -39,6 +39,17 @@ static PyObject *py_wrap_named = NULL;  /* _array._wrap_named(r, srcs, op): name
 
 static PyObject *numpy_scalar_copy(PyObject *s);
 
+/* The write path. Writes into a named Copy are done here; writes into a View or a temporary
+   go to Python (_array._judged_setitem / _judged_inplace), where the policy is judged. A
+   temporary is recognised by its reference count, calibrated at import (record mode). */
+static PyObject *py_judged_setitem = NULL;  /* (self, key, value, temp) */
+static PyObject *py_judged_inplace = NULL;  /* (self, other, symbol, temp) */
+static PyObject *py_readonly_error = NULL;  /* (self, op) -> ReadOnlyError */
+static Py_ssize_t setitem_temp = -1;        /* refcount of a temporary in __setitem__ */
+static Py_ssize_t inplace_temp = -1;        /* refcount of a temporary in __iadd__ & co */
+static int recording = 0;
+static Py_ssize_t recorded = 0;
+
 #define IS_TAGGED(o) (Py_TYPE(o) == View_Type || Py_TYPE(o) == Copy_Type || \
                       PyObject_TypeCheck((o), &ArrayBase_Type))
 
@@ -317,8 +328,66 @@ ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
     return scalar_copy(r, PyArray_DESCR((PyArrayObject *)self->a));
 }
 
+static inline PyObject *unwrap(PyObject *o);
+
+/* After a failed write into self: a read-only target becomes safearray's ReadOnlyError. */
+static void
+convert_readonly_error(ArrayBaseObject *self, PyObject *op)
+{
+    if (!PyErr_ExceptionMatches(PyExc_ValueError) ||
+        PyArray_ISWRITEABLE((PyArrayObject *)self->a)) {
+        return;
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *err = PyObject_CallFunctionObjArgs(py_readonly_error, (PyObject *)self, op, NULL);
+    if (err == NULL) {
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        return;
+    }
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    PyErr_SetObject((PyObject *)Py_TYPE(err), err);
+    Py_DECREF(err);
+}
+
+static int
+ArrayBase_ass_subscript(ArrayBaseObject *self, PyObject *key, PyObject *value)
+{
+    Py_ssize_t rc = Py_REFCNT(self);
+    if (recording) {
+        recorded = rc;
+        return 0;
+    }
+    if (self->a == NULL) {
+        PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
+        return -1;
+    }
+    if (value == NULL) {
+        return PyObject_DelItem(self->a, key);
+    }
+    if (self->base != NULL || rc <= setitem_temp) {
+        PyObject *r = PyObject_CallFunctionObjArgs(py_judged_setitem, (PyObject *)self, key, value,
+                                                   rc <= setitem_temp ? Py_True : Py_False, NULL);
+        if (r == NULL) {
+            return -1;
+        }
+        Py_DECREF(r);
+        return 0;
+    }
+    if (PyObject_SetItem(self->a, unwrap(key), unwrap(value)) < 0) {
+        convert_readonly_error(self, key);
+        return -1;
+    }
+    return 0;
+}
+
 static PyMappingMethods ArrayBase_as_mapping = {
     .mp_subscript = (binaryfunc)ArrayBase_subscript,
+    .mp_ass_subscript = (objobjargproc)ArrayBase_ass_subscript,
 };
 
 /* Operators: unwrap tagged operands, let NumPy (and Python's protocol) compute, wrap. */
@@ -389,7 +458,89 @@ UNARY(nb_positive, PyNumber_Positive)
 UNARY(nb_absolute, PyNumber_Absolute)
 UNARY(nb_invert, PyNumber_Invert)
 
+static PyObject *
+inplace(PyObject *x, PyObject *y, binaryfunc iop, const char *symbol)
+{
+    ArrayBaseObject *self = (ArrayBaseObject *)x;
+    Py_ssize_t rc = Py_REFCNT(x);
+    if (recording) {
+        recorded = rc;
+        Py_INCREF(x);
+        return x;
+    }
+    if (self->a == NULL) {
+        PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
+        return NULL;
+    }
+    if (self->base != NULL) {
+        PyObject *sym = PyUnicode_InternFromString(symbol);
+        if (sym == NULL) {
+            return NULL;
+        }
+        PyObject *r = PyObject_CallFunctionObjArgs(py_judged_inplace, x, y, sym,
+                                                   rc <= inplace_temp ? Py_True : Py_False, NULL);
+        Py_DECREF(sym);
+        return r;
+    }
+    PyObject *r = iop(self->a, unwrap(y));
+    if (r == NULL) {
+        PyObject *sym = PyUnicode_FromFormat("%s=", symbol);
+        if (sym != NULL) {
+            convert_readonly_error(self, sym);
+            Py_DECREF(sym);
+        }
+        return NULL;
+    }
+    Py_DECREF(r);
+    Py_INCREF(x);
+    return x;
+}
+
+#define INPLACE(name, func, symbol)                                          \
+    static PyObject *name(PyObject *x, PyObject *y)                          \
+    {                                                                        \
+        return inplace(x, y, func, symbol);                                  \
+    }
+
+INPLACE(nb_inplace_add, PyNumber_InPlaceAdd, "+")
+INPLACE(nb_inplace_subtract, PyNumber_InPlaceSubtract, "-")
+INPLACE(nb_inplace_multiply, PyNumber_InPlaceMultiply, "*")
+INPLACE(nb_inplace_true_divide, PyNumber_InPlaceTrueDivide, "/")
+INPLACE(nb_inplace_floor_divide, PyNumber_InPlaceFloorDivide, "//")
+INPLACE(nb_inplace_remainder, PyNumber_InPlaceRemainder, "%")
+INPLACE(nb_inplace_matrix_multiply, PyNumber_InPlaceMatrixMultiply, "@")
+INPLACE(nb_inplace_and, PyNumber_InPlaceAnd, "&")
+INPLACE(nb_inplace_or, PyNumber_InPlaceOr, "|")
+INPLACE(nb_inplace_xor, PyNumber_InPlaceXor, "^")
+INPLACE(nb_inplace_lshift, PyNumber_InPlaceLshift, "<<")
+INPLACE(nb_inplace_rshift, PyNumber_InPlaceRshift, ">>")
+
+static PyObject *
+inplace_power_impl(PyObject *x, PyObject *y)
+{
+    return PyNumber_InPlacePower(x, y, Py_None);
+}
+
+static PyObject *
+nb_inplace_power(PyObject *x, PyObject *y, PyObject *z)
+{
+    return inplace(x, y, inplace_power_impl, "**");
+}
+
 static PyNumberMethods ArrayBase_as_number = {
+    .nb_inplace_add = nb_inplace_add,
+    .nb_inplace_subtract = nb_inplace_subtract,
+    .nb_inplace_multiply = nb_inplace_multiply,
+    .nb_inplace_remainder = nb_inplace_remainder,
+    .nb_inplace_power = nb_inplace_power,
+    .nb_inplace_lshift = nb_inplace_lshift,
+    .nb_inplace_rshift = nb_inplace_rshift,
+    .nb_inplace_and = nb_inplace_and,
+    .nb_inplace_xor = nb_inplace_xor,
+    .nb_inplace_or = nb_inplace_or,
+    .nb_inplace_floor_divide = nb_inplace_floor_divide,
+    .nb_inplace_true_divide = nb_inplace_true_divide,
+    .nb_inplace_matrix_multiply = nb_inplace_matrix_multiply,
     .nb_add = nb_add,
     .nb_subtract = nb_subtract,
     .nb_multiply = nb_multiply,
@@ -703,6 +854,38 @@ static PyTypeObject TaggedMethod_Type = {
     .tp_repr = (reprfunc)TaggedMethod_repr,
 };
 
+/* TaggedAttribute: `x.T`, `x.real`, ... tagged without a Python frame. */
+
+static PyObject *
+TaggedAttribute_descr_get(TaggedMethodObject *m, PyObject *obj, PyObject *type)
+{
+    if (obj == NULL || obj == Py_None) {
+        Py_INCREF(m);
+        return (PyObject *)m;
+    }
+    if (!PyObject_TypeCheck(obj, &ArrayBase_Type) || ((ArrayBaseObject *)obj)->a == NULL) {
+        return PyObject_CallOneArg(m->fallback, obj);
+    }
+    PyObject *r = PyObject_GetAttr(((ArrayBaseObject *)obj)->a, m->name);
+    if (r == NULL) {
+        return NULL;
+    }
+    return tag1(r, (ArrayBaseObject *)obj, m->label);
+}
+
+static PyTypeObject TaggedAttribute_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.TaggedAttribute",
+    .tp_doc = "An attribute of SafeArray (T, real, ...) tagged by memory (compiled fast path).",
+    .tp_basicsize = sizeof(TaggedMethodObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_descr_get = (descrgetfunc)TaggedAttribute_descr_get,
+    .tp_new = TaggedMethod_new,
+    .tp_dealloc = (destructor)TaggedMethod_dealloc,
+    .tp_getattro = (getattrofunc)TaggedMethod_getattro,
+    .tp_repr = (reprfunc)TaggedMethod_repr,
+};
+
 /* ------------------------------------------------------------------------------------ */
 /* module functions */
 
@@ -747,6 +930,38 @@ configure(PyObject *module, PyObject *args)
     Py_XSETREF(Copy_Type, (PyTypeObject *)copy);
     Py_XSETREF(py_wrap, wrap);
     Py_XSETREF(py_wrap_named, named);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+configure_writes(PyObject *module, PyObject *args)
+{
+    PyObject *setitem, *inplace_fn, *readonly;
+    if (!PyArg_ParseTuple(args, "OOO:configure_writes", &setitem, &inplace_fn, &readonly)) {
+        return NULL;
+    }
+    Py_INCREF(setitem);
+    Py_INCREF(inplace_fn);
+    Py_INCREF(readonly);
+    Py_XSETREF(py_judged_setitem, setitem);
+    Py_XSETREF(py_judged_inplace, inplace_fn);
+    Py_XSETREF(py_readonly_error, readonly);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+record(PyObject *module, PyObject *flag)
+{
+    recording = PyObject_IsTrue(flag);
+    return PyLong_FromSsize_t(recorded);
+}
+
+static PyObject *
+set_temporaries(PyObject *module, PyObject *args)
+{
+    if (!PyArg_ParseTuple(args, "nn:set_temporaries", &setitem_temp, &inplace_temp)) {
+        return NULL;
+    }
     Py_RETURN_NONE;
 }
 
@@ -812,6 +1027,12 @@ static PyMethodDef module_methods[] = {
      "unwrap(obj, srcs): obj with tagged arrays replaced by ndarrays; arrays met go to srcs"},
     {"wrap", (PyCFunction)(void (*)(void))wrap_function, METH_FASTCALL,
      "wrap(r, srcs, op): tag the arrays in the result r of op on the arrays in srcs"},
+    {"configure_writes", configure_writes, METH_VARARGS,
+     "configure_writes(judged_setitem, judged_inplace, readonly_error)"},
+    {"record", record, METH_O,
+     "record(flag): start/stop recording write refcounts (calibration); returns the last one"},
+    {"set_temporaries", set_temporaries, METH_VARARGS,
+     "set_temporaries(setitem, inplace): refcounts that mark a temporary at each write site"},
     {"root", root, METH_O, "root(a): the object that owns the memory of the ndarray a"},
     {NULL, NULL, 0, NULL},
 };
@@ -836,6 +1057,16 @@ PyInit__speedups(void)
         return NULL;
     }
     if (PyType_Ready(&TaggedMethod_Type) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    if (PyType_Ready(&TaggedAttribute_Type) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&TaggedAttribute_Type);
+    if (PyModule_AddObject(m, "TaggedAttribute", (PyObject *)&TaggedAttribute_Type) < 0) {
+        Py_DECREF(&TaggedAttribute_Type);
         Py_DECREF(m);
         return NULL;
     }
