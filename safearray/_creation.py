@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._array import SafeArray, View, _copy, _exact, _root, _shares_root, _view_of, _view_of_raw
+from ._array import SafeArray, View, _copy, _speedups, _exact, _root, _shares_root, _view_of, _view_of_raw
 from ._errors import CopyRequiredError, SafeArrayTypeError
 from ._policy import OpName
 from ._validate import check_copy, check_device, check_dtype, check_like, check_ndmin, check_order
@@ -253,3 +253,8 @@ def may_share_memory(a: Any, b: Any, /, max_work: int | None = None) -> bool:
     """
     return bool(np.may_share_memory(_raw(a), _raw(b), max_work=max_work))
 
+
+if _speedups is not None and not TYPE_CHECKING:
+    # ``asarray(ndarray)`` is the hottest creation call: the compiled core answers it without
+    # a Python frame and hands every other call to the function above.
+    asarray = _speedups.FastAsarray("asarray", asarray, _OP_ASARRAY)

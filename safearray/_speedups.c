@@ -854,6 +854,49 @@ static PyTypeObject TaggedMethod_Type = {
     .tp_repr = (reprfunc)TaggedMethod_repr,
 };
 
+/* FastAsarray: `sa.asarray(ndarray)` (the no-copy case) without a Python frame; every
+   other call goes to the Python asarray, which validates the parameters. */
+
+static PyObject *
+FastAsarray_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs == 1 && kwnames == NULL && Py_TYPE(args[0]) == &PyArray_Type) {
+        return make_view_raw(args[0], root_of((PyArrayObject *)args[0]), args[0], m->label);
+    }
+    return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+FastAsarray_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    TaggedMethodObject *m = (TaggedMethodObject *)TaggedMethod_new(type, args, kwds);
+    if (m != NULL) {
+        m->vectorcall = (vectorcallfunc)FastAsarray_vectorcall;
+    }
+    return (PyObject *)m;
+}
+
+static PyObject *
+FastAsarray_getattro(TaggedMethodObject *m, PyObject *attr)
+{
+    /* the Python function's __doc__, __name__, __signature__, __wrapped__ ... */
+    return PyObject_GetAttr(m->fallback, attr);
+}
+
+static PyTypeObject FastAsarray_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.FastAsarray",
+    .tp_basicsize = sizeof(TaggedMethodObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_new = FastAsarray_new,
+    .tp_dealloc = (destructor)TaggedMethod_dealloc,
+    .tp_getattro = (getattrofunc)FastAsarray_getattro,
+    .tp_repr = (reprfunc)TaggedMethod_repr,
+};
+
 /* TaggedAttribute: `x.T`, `x.real`, ... tagged without a Python frame. */
 
 static PyObject *
@@ -1067,6 +1110,16 @@ PyInit__speedups(void)
     Py_INCREF(&TaggedAttribute_Type);
     if (PyModule_AddObject(m, "TaggedAttribute", (PyObject *)&TaggedAttribute_Type) < 0) {
         Py_DECREF(&TaggedAttribute_Type);
+        Py_DECREF(m);
+        return NULL;
+    }
+    if (PyType_Ready(&FastAsarray_Type) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&FastAsarray_Type);
+    if (PyModule_AddObject(m, "FastAsarray", (PyObject *)&FastAsarray_Type) < 0) {
+        Py_DECREF(&FastAsarray_Type);
         Py_DECREF(m);
         return NULL;
     }
