@@ -1105,7 +1105,7 @@ if _speedups is None:
     for _name, _fn in _UNARY.items():
         setattr(SafeArray, f"__{_name}__", _unary(_fn, _name))
 else:
-    _speedups.configure(View, Copy, _wrap, _wrap_named)
+    _speedups.configure(View, Copy, _wrap_named)
     _unwrap = _speedups.unwrap
     _wrap = _speedups.wrap
     _copy = _speedups.new_copy

@@ -34,10 +34,10 @@ typedef struct {
 static PyTypeObject ArrayBase_Type;
 static PyTypeObject *View_Type = NULL;
 static PyTypeObject *Copy_Type = NULL;
-static PyObject *py_wrap = NULL;        /* _array._wrap(r, srcs, op): the general path */
 static PyObject *py_wrap_named = NULL;  /* _array._wrap_named(r, srcs, op): named tuples */
 
 static PyObject *numpy_scalar_copy(PyObject *s);
+static PyObject *wrap_any(PyObject *r, PyObject *srcs, PyObject *op);
 
 /* The write path. Writes into a named Copy are done here; writes into a View or a temporary
    go to Python (_array._judged_setitem / _judged_inplace), where the policy is judged. A
@@ -142,7 +142,7 @@ wrap_general(PyObject *r, PyObject *src, PyObject *op)
     }
     Py_INCREF(src);
     PyList_SET_ITEM(srcs, 0, src);
-    PyObject *out = PyObject_CallFunctionObjArgs(py_wrap, r, srcs, op ? op : Py_None, NULL);
+    PyObject *out = wrap_any(r, srcs, op);
     Py_DECREF(srcs);
     return out;
 }
@@ -955,9 +955,9 @@ wrap_function(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 configure(PyObject *module, PyObject *args)
 {
-    PyObject *view, *copy, *wrap, *named;
-    if (!PyArg_ParseTuple(args, "O!O!OO:configure", &PyType_Type, &view, &PyType_Type, &copy,
-                          &wrap, &named)) {
+    PyObject *view, *copy, *named;
+    if (!PyArg_ParseTuple(args, "O!O!O:configure", &PyType_Type, &view, &PyType_Type, &copy,
+                          &named)) {
         return NULL;
     }
     if (!PyType_IsSubtype((PyTypeObject *)view, &ArrayBase_Type) ||
@@ -967,11 +967,9 @@ configure(PyObject *module, PyObject *args)
     }
     Py_INCREF(view);
     Py_INCREF(copy);
-    Py_INCREF(wrap);
     Py_INCREF(named);
     Py_XSETREF(View_Type, (PyTypeObject *)view);
     Py_XSETREF(Copy_Type, (PyTypeObject *)copy);
-    Py_XSETREF(py_wrap, wrap);
     Py_XSETREF(py_wrap_named, named);
     Py_RETURN_NONE;
 }
@@ -1058,7 +1056,7 @@ root(PyObject *module, PyObject *a)
 }
 
 static PyMethodDef module_methods[] = {
-    {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap, scalar_copy)"},
+    {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap_named)"},
     {"new_copy", new_copy, METH_O, "new_copy(a): a Copy holding the ndarray a"},
     {"new_view", (PyCFunction)(void (*)(void))new_view, METH_FASTCALL,
      "new_view(r, src, op): a View of r made by op from the tagged array src"},
