@@ -479,25 +479,16 @@ def _reflected(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray,
     return method
 
 
-def _inplace(iop: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
-    opname = OpName(f"{name}=")
+def _inplace(symbol: str) -> Callable[[SafeArray, Any], SafeArray]:
+    """Pure-Python ``__iadd__`` & co (the compiled core has them as type slots)."""
 
     def method(self: SafeArray, other: Any) -> SafeArray:
         rc = _getrefcount(self)
         if self._base is not None:
-            _on_write(self, opname, rc <= _TEMP_INPLACE, _INPLACE)
-        t = type(other)
-        if t is Copy or t is View:
-            other = other._a
-        try:
-            iop(self._a, other)
-        except ValueError as exc:
-            if _is_readonly_error(exc, self._a):
-                raise _readonly_error(self, opname) from None
-            raise
-        return self
+            return _judged_inplace(self, other, symbol, rc <= _TEMP_INPLACE)
+        return _apply_inplace(self, other, symbol)
 
-    method.__name__ = method.__qualname__ = f"__i{name}__"
+    method.__name__ = method.__qualname__ = f"__i{_INPLACE_NAMES[symbol]}__"
     return method
 
 
@@ -515,12 +506,8 @@ _INPLACE_NAMES = {
 }
 
 
-def _judged_setitem(self: SafeArray, key: Any, value: Any, temp: bool) -> None:
-    """``self[key] = value`` into a View or a temporary: judge the write, then do it."""
-    # ``x[k] op= v`` stores its temporary View back into ``x``: that write was already
-    # judged by the in-place operator, and it copies nothing new.
-    if not (type(value) is View and value._op is key and (value._src is self or value._src is self._a)):
-        _on_write(self, key, temp, _SETITEM)
+def _store(self: SafeArray, key: Any, value: Any) -> None:
+    """``self._a[key] = value`` with tagged keys and values unwrapped; read-only is ReadOnlyError."""
     t = type(key)
     if t is Copy or t is View:
         key = key._a
@@ -535,10 +522,16 @@ def _judged_setitem(self: SafeArray, key: Any, value: Any, temp: bool) -> None:
         raise
 
 
-def _judged_inplace(self: SafeArray, other: Any, symbol: str, temp: bool) -> SafeArray:
-    """``self op= other`` on a View: judge the write, then do it."""
-    label = _INPLACE_LABELS[symbol]
-    _on_write(self, label, temp, _INPLACE)
+def _judged_setitem(self: SafeArray, key: Any, value: Any, temp: bool) -> None:
+    """``self[key] = value`` into a View or a temporary: judge the write, then do it."""
+    # ``x[k] op= v`` stores its temporary View back into ``x``: that write was already
+    # judged by the in-place operator, and it copies nothing new.
+    if not (type(value) is View and value._op is key and (value._src is self or value._src is self._a)):
+        _on_write(self, key, temp, _SETITEM)
+    _store(self, key, value)
+
+
+def _apply_inplace(self: SafeArray, other: Any, symbol: str) -> SafeArray:
     t = type(other)
     if t is Copy or t is View:
         other = other._a
@@ -546,9 +539,15 @@ def _judged_inplace(self: SafeArray, other: Any, symbol: str, temp: bool) -> Saf
         _INPLACE_OPS[symbol](self._a, other)
     except ValueError as exc:
         if _is_readonly_error(exc, self._a):
-            raise _readonly_error(self, label) from None
+            raise _readonly_error(self, _INPLACE_LABELS[symbol]) from None
         raise
     return self
+
+
+def _judged_inplace(self: SafeArray, other: Any, symbol: str, temp: bool) -> SafeArray:
+    """``self op= other`` on a View: judge the write, then do it."""
+    _on_write(self, _INPLACE_LABELS[symbol], temp, _INPLACE)
+    return _apply_inplace(self, other, symbol)
 
 
 def _unary(op: Callable[[Any], Any], name: str) -> Callable[[SafeArray], Any]:
@@ -735,19 +734,8 @@ class SafeArray(_Base):  # type: ignore[misc, valid-type]
         rc = _getrefcount(self)
         if self._base is not None or rc <= _TEMP_SETITEM:
             _judged_setitem(self, key, value, rc <= _TEMP_SETITEM)
-            return
-        t = type(key)
-        if t is Copy or t is View:
-            key = key._a
-        t = type(value)
-        if t is Copy or t is View:
-            value = value._a
-        try:
-            self._a[key] = value
-        except ValueError as exc:
-            if _is_readonly_error(exc, self._a):
-                raise _readonly_error(self, key) from None
-            raise
+        else:
+            _store(self, key, value)
 
     def __len__(self) -> int:
         return len(self._a)
@@ -1095,8 +1083,8 @@ if _speedups is None:
     # The compiled core implements these as type slots; here they are generated methods.
     SafeArray.__getitem__ = SafeArray._py_getitem  # type: ignore[method-assign]
     SafeArray.__setitem__ = SafeArray._py_setitem  # type: ignore[method-assign]
-    for _symbol, _fn in _INPLACE_OPS.items():
-        setattr(SafeArray, f"__i{_INPLACE_NAMES[_symbol]}__", _inplace(_fn, _symbol))
+    for _symbol in _INPLACE_OPS:
+        setattr(SafeArray, f"__i{_INPLACE_NAMES[_symbol]}__", _inplace(_symbol))
     for _name, _fn in _BINARY.items():
         setattr(SafeArray, f"__{_name}__", _binary(_fn, _name))
         setattr(SafeArray, f"__r{_name}__", _reflected(_fn, _name))
