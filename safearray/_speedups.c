@@ -50,6 +50,16 @@ static Py_ssize_t inplace_temp = -1;        /* refcount of a temporary in __iadd
 static int recording = 0;
 static Py_ssize_t recorded = 0;
 
+/* An error raised by the Python judge points at the user's line: drop safearray's frames. */
+static void
+trim_traceback(void)
+{
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    Py_XDECREF(tb);
+    PyErr_Restore(type, value, NULL);
+}
+
 #define IS_TAGGED(o) (Py_TYPE(o) == View_Type || Py_TYPE(o) == Copy_Type || \
                       PyObject_TypeCheck((o), &ArrayBase_Type))
 
@@ -373,6 +383,7 @@ ArrayBase_ass_subscript(ArrayBaseObject *self, PyObject *key, PyObject *value)
         PyObject *r = PyObject_CallFunctionObjArgs(py_judged_setitem, (PyObject *)self, key, value,
                                                    rc <= setitem_temp ? Py_True : Py_False, NULL);
         if (r == NULL) {
+            trim_traceback();
             return -1;
         }
         Py_DECREF(r);
@@ -480,6 +491,9 @@ inplace(PyObject *x, PyObject *y, binaryfunc iop, const char *symbol)
         PyObject *r = PyObject_CallFunctionObjArgs(py_judged_inplace, x, y, sym,
                                                    rc <= inplace_temp ? Py_True : Py_False, NULL);
         Py_DECREF(sym);
+        if (r == NULL) {
+            trim_traceback();
+        }
         return r;
     }
     PyObject *r = iop(self->a, unwrap(y));

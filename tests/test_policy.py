@@ -550,3 +550,18 @@ def test_warnings_never_point_inside_safearray() -> None:
         for write in WRITES.values():
             write(base[1:7])
     assert record and all(not w.filename.startswith(package) for w in record)
+
+
+@pytest.mark.parametrize("name", ["setitem int", "setitem slice", "iadd", "imul"])
+def test_errors_of_the_compiled_core_point_at_the_users_line(name: str) -> None:
+    from safearray import _array
+
+    if _array._speedups is None:
+        pytest.skip("pure-Python mode: the traceback also shows safearray's frames")
+    import traceback
+
+    view = make_base()[1:7]
+    with sa.policy("raise"), pytest.raises(sa.SharedWriteError) as info:
+        WRITES[name](view)
+    frames = traceback.extract_tb(info.value.__traceback__)
+    assert frames[-1].filename == HERE and frames[-1].lineno == LINES[name]
