@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._array import SafeArray, View, _copy, _speedups, _exact, _root, _shares_root, _view_of, _view_of_raw
+from ._array import Copy, SafeArray, View, _copy, _speedups, _exact, _root, _shares_root, _view_of, _view_of_raw
 from ._errors import CopyRequiredError, SafeArrayTypeError
 from ._policy import OpName
 from ._validate import check_copy, check_device, check_dtype, check_like, check_ndmin, check_order
@@ -18,6 +18,7 @@ _OP_ASARRAY, _OP_READONLY = OpName("sa.asarray()"), OpName("sa.readonly()")
 _np_asarray = np.asarray
 #: Inputs from which NumPy always builds a new array.
 _FRESH_TYPES = (list, tuple, int, float, complex, bool, str, bytes, np.generic, range)
+_FRESH_EXACT = frozenset((list, tuple, int, float, complex, bool, str, bytes, range))
 
 
 def _why_copy(obj: Any, dtype: np.dtype[Any] | None, order: str | None) -> str:
@@ -143,15 +144,16 @@ def asarray(
     ...
     safearray.CopyRequiredError: copy=False: changing the dtype from float64 to int64 needs a copy.
     """
-    if (
-        dtype is None
-        and order is None
-        and copy is None
-        and device is None
-        and like is None
-        and type(obj) is _ndarray
-    ):  # the fast path: wrap the caller's ndarray without copying
-        return _view_of_raw(obj, _root(obj), obj, _OP_ASARRAY)
+    if dtype is None and order is None and device is None and like is None:
+        # the common calls, validated by identity checks only
+        t = type(obj)
+        if copy is None:
+            if t is _ndarray:  # wrap the caller's ndarray without copying
+                return _view_of_raw(obj, _root(obj), obj, _OP_ASARRAY)
+            if t in _FRESH_EXACT:  # NumPy builds a new array from these
+                return _copy(_np_asarray(obj))
+        elif copy is True and (t is _ndarray or t is Copy or t is View):
+            return _copy(np.array(obj._a if t is not _ndarray else obj, copy=True))
     copy = check_copy(copy)
     dt = check_dtype(dtype)
     order = check_order(order)
