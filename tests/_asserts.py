@@ -1,0 +1,57 @@
+"""Assertions shared by the differential tests: NumPy is the oracle, np.shares_memory the truth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import safearray as sa
+
+
+def assert_tag_is_true(result: Any, *inputs: np.ndarray) -> None:
+    """``result`` is a View exactly when it shares memory with one of ``inputs``.
+
+    An empty View is the documented exception: NumPy's ``shares_memory`` says False for
+    arrays without elements, while the View's buffer still belongs to its base.
+    """
+    assert isinstance(result, sa.SafeArray), type(result)
+    raw = np.asarray(result)
+    truth = any(np.shares_memory(raw, x) for x in inputs)
+    if isinstance(result, sa.View):
+        assert truth or raw.size == 0, "a View that shares no memory with its inputs"
+        assert result.base is not None
+    else:
+        assert isinstance(result, sa.Copy)
+        assert not truth, "a Copy that shares memory with an input"
+        assert result.base is None
+
+
+def assert_same_array(result: Any, expected: Any, dtype: Any = None) -> None:
+    """Same shape, dtype and values (NaN and NaT where NumPy has them) as ``expected``."""
+    raw = np.asarray(result)
+    exp = np.asarray(expected)
+    assert raw.shape == exp.shape, (raw.shape, exp.shape)
+    assert raw.dtype == (exp.dtype if dtype is None else dtype), (raw.dtype, exp.dtype)
+    if raw.dtype.kind == "O":
+        assert raw.tolist() == exp.tolist()
+    else:
+        np.testing.assert_array_equal(raw, exp.astype(raw.dtype) if dtype is not None else exp)
+
+
+def assert_matches(result: Any, expected: Any, *inputs: np.ndarray, dtype: Any = None) -> None:
+    """Both of the above, recursing into tuples and lists as NumPy returns them."""
+    if isinstance(expected, (tuple, list)):
+        assert type(result) is type(expected) or (
+            isinstance(result, tuple) and isinstance(expected, tuple)
+        ), (type(result), type(expected))
+        assert len(result) == len(expected)
+        for r, e in zip(result, expected):
+            assert_matches(r, e, *inputs, dtype=dtype)
+        return
+    if isinstance(expected, (np.ndarray, np.generic)):
+        assert_same_array(result, expected, dtype)
+        assert_tag_is_true(result, *inputs)
+        return
+    assert not isinstance(result, sa.SafeArray), "a Python value came back as an array"
+    assert result == expected or (result != result and expected != expected)
