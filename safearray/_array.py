@@ -252,11 +252,11 @@ def _wrap1(r: Any, src: SafeArray, op: object) -> Any:
     """Fast path of :func:`_wrap` for a result computed from the single tagged array ``src``."""
     if type(r) is _ndarray:
         a = src._a
+        if r is a:  # NumPy returned the array itself
+            return src
         rb = r.base
         if rb is a or (rb is not None and (rb is a.base or _root(r) is _root(a))):
             return _view_of(r, src, op)
-        if r is a:
-            return src
         return _copy(r)
     return _wrap(r, [src], op)
 

@@ -163,12 +163,12 @@ tag1(PyObject *r, ArrayBaseObject *src, PyObject *op)
 {
     PyObject *out;
     if (Py_TYPE(r) == &PyArray_Type) {
-        if (shares_root((PyArrayObject *)r, (PyArrayObject *)src->a)) {
-            out = make_view(r, src, op);
-        }
-        else if (r == src->a) {
+        if (r == src->a) { /* NumPy returned the array itself */
             Py_INCREF(src);
             out = (PyObject *)src;
+        }
+        else if (shares_root((PyArrayObject *)r, (PyArrayObject *)src->a)) {
+            out = make_view(r, src, op);
         }
         else {
             out = make_copy(r);
