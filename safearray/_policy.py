@@ -283,7 +283,7 @@ def _lost_write(arr: Any, op: object) -> None:
 def export(arr: Any) -> np.ndarray:
     """The ndarray handed out of ``arr`` (``__array__``, ``__dlpack__``): read-only for Views under "raise"."""
     a: np.ndarray = arr._a
-    if arr._base is not None and a.flags.writeable and _mode_of(arr) == "raise":
+    if arr._base is not None and _mode_of(arr) == "raise":
         a = a.view()
         a.flags.writeable = False
     return a
