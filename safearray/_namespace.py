@@ -99,6 +99,19 @@ class ufunc:
         return f"<safearray ufunc '{self.__name__}'>"
 
 
+class _UfuncDoc:
+    """``ufunc.__doc__``: the class's own on the class, NumPy's ufunc's on an instance."""
+
+    def __init__(self, class_doc: str | None) -> None:
+        self._class_doc = class_doc
+
+    def __get__(self, obj: ufunc | None, cls: type | None = None) -> str | None:
+        return self._class_doc if obj is None else obj._uf.__doc__
+
+
+ufunc.__doc__ = _UfuncDoc(ufunc.__doc__)  # type: ignore[assignment]
+
+
 def wrap_function(func: Callable[..., Any], qualname: str | None = None) -> Callable[..., Any]:
     """Wrap a NumPy callable so that its array arguments are unwrapped and its results tagged."""
 
