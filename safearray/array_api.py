@@ -54,8 +54,8 @@ _FROM_MIRROR = (
     # elementwise
     "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and",
     "bitwise_left_shift", "bitwise_invert", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
-    "ceil", "clip", "conj", "copysign", "cos", "cosh", "divide", "equal", "exp", "expm1", "floor",
-    "floor_divide", "greater", "greater_equal", "hypot", "imag", "isfinite", "isinf", "isnan",
+    "ceil", "conj", "copysign", "cos", "cosh", "divide", "equal", "exp", "expm1", "floor",
+    "greater", "greater_equal", "hypot", "imag", "isfinite", "isinf", "isnan",
     "less", "less_equal", "log", "log1p", "log2", "log10", "logaddexp", "logical_and",
     "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
     "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "round",
@@ -99,9 +99,9 @@ asin, asinh, atan, atan2, atanh = MIRROR["asin"], MIRROR["asinh"], MIRROR["atan"
 bitwise_and, bitwise_left_shift = MIRROR["bitwise_and"], MIRROR["bitwise_left_shift"]
 bitwise_invert, bitwise_or = MIRROR["bitwise_invert"], MIRROR["bitwise_or"]
 bitwise_right_shift, bitwise_xor = MIRROR["bitwise_right_shift"], MIRROR["bitwise_xor"]
-ceil, clip, conj, copysign = MIRROR["ceil"], MIRROR["clip"], MIRROR["conj"], MIRROR["copysign"]
+ceil, conj, copysign = MIRROR["ceil"], MIRROR["conj"], MIRROR["copysign"]
 cos, cosh, divide, equal = MIRROR["cos"], MIRROR["cosh"], MIRROR["divide"], MIRROR["equal"]
-exp, expm1, floor, floor_divide = MIRROR["exp"], MIRROR["expm1"], MIRROR["floor"], MIRROR["floor_divide"]
+exp, expm1, floor = MIRROR["exp"], MIRROR["expm1"], MIRROR["floor"]
 greater, greater_equal, hypot = MIRROR["greater"], MIRROR["greater_equal"], MIRROR["hypot"]
 imag, isfinite, isinf, isnan = MIRROR["imag"], MIRROR["isfinite"], MIRROR["isinf"], MIRROR["isnan"]
 less, less_equal, log, log1p = MIRROR["less"], MIRROR["less_equal"], MIRROR["log"], MIRROR["log1p"]
@@ -262,6 +262,44 @@ def iinfo(type: Any, /) -> iinfo_object:  # noqa: A002
     return iinfo_object(int(info.bits), int(info.max), int(info.min), info.dtype)
 
 
+def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+    """Array API ``clip(x, /, min=None, max=None)`` (NumPy's takes ``a_min``/``a_max`` first)."""
+    return MIRROR["clip"](x, min=min, max=max)
+
+
+def floor_divide(x1: Any, x2: Any, /) -> Any:
+    """Array API ``floor_divide``: NumPy's, with the standard's results for infinite operands.
+
+    NumPy gives NaN for ``x // inf`` and ``inf // x``; the standard asks for the floor of
+    the true quotient there (``-0.0``, ``+inf``, ...).
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.floor_divide(xp.asarray([5.0, -5.0]), xp.asarray([-xp.inf, 2.0])).tolist()
+    [-0.0, -3.0]
+    """
+    with np.errstate(invalid="ignore"):  # NumPy's NaN at infinities is replaced below
+        result = MIRROR["floor_divide"](x1, x2)
+        if result.dtype.kind != "f":
+            return result
+        infinite = logical_or(isinf(x1), isinf(x2))
+        if not any(infinite):
+            return result
+        return where(infinite, floor(divide(x1, x2)), result)
+
+
+def _freq(func: Any) -> Any:
+    def freq(n: int, /, *, d: float = 1.0, dtype: Any = None, device: Any = None) -> Any:
+        check_device(device)
+        out = func(n, d=d)
+        return out if dtype is None else out.astype(dtype, copy=False)
+
+    freq.__name__ = freq.__qualname__ = func.__name__
+    freq.__doc__ = f"Array API ``fft.{func.__name__}``, with ``dtype`` and ``device``."
+    return freq
+
+
 def _sub_namespace(name: str, names: tuple[str, ...]) -> types.ModuleType:
     """``linalg`` / ``fft``: the standard's names from safearray's mirror of NumPy's module."""
     source = MIRROR[name]
@@ -278,10 +316,13 @@ linalg = _sub_namespace("linalg", (
 ))
 fft = _sub_namespace("fft", (
     "fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft", "ihfft",
-    "fftfreq", "rfftfreq", "fftshift", "ifftshift",
+    "fftshift", "ifftshift",
 ))
+fft.fftfreq = _freq(MIRROR["fft"].fftfreq)  # type: ignore[attr-defined]
+fft.rfftfreq = _freq(MIRROR["fft"].rfftfreq)  # type: ignore[attr-defined]
 
 __all__ = [
     "__array_api_version__", "__array_namespace_info__", "asarray", "astype", "sort", "argsort",
-    "meshgrid", "broadcast_arrays", "finfo", "iinfo", "linalg", "fft", *_FROM_MIRROR,
+    "meshgrid", "broadcast_arrays", "finfo", "iinfo", "clip", "floor_divide", "linalg", "fft",
+    *_FROM_MIRROR,
 ]
