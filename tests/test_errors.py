@@ -43,3 +43,15 @@ def test_every_error_class_is_public() -> None:
 
     for name in _errors.__all__:
         assert name in sa.__all__ and getattr(sa, name) is getattr(_errors, name)
+
+
+def test_every_public_function_of_safearray_has_an_example() -> None:
+    import inspect
+
+    for name in sa.__all__:
+        obj = getattr(sa, name)
+        if not callable(obj) or not (getattr(obj, "__module__", "") or "").startswith("safearray"):
+            continue  # NumPy's own objects carry NumPy's documentation
+        if isinstance(obj, type) and issubclass(obj, BaseException):
+            continue
+        assert "Examples" in (inspect.getdoc(obj) or ""), name
