@@ -627,10 +627,39 @@ make_view_raw(PyObject *r, PyObject *owner, PyObject *src, PyObject *op)
     return (PyObject *)v;
 }
 
+typedef PyObject *(*item_func)(PyObject *item, PyObject *srcs, PyObject *op);
+
+/* A new list or tuple (the type of `seq`, an exact list or tuple) of fn(item, srcs, op). */
+static PyObject *
+map_sequence(PyObject *seq, item_func fn, PyObject *srcs, PyObject *op)
+{
+    int is_list = PyList_CheckExact(seq);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = is_list ? PyList_New(n) : PyTuple_New(n);
+    if (out == NULL) {
+        return NULL;
+    }
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = fn(items[i], srcs, op);
+        if (x == NULL) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        if (is_list) {
+            PyList_SET_ITEM(out, i, x);
+        }
+        else {
+            PyTuple_SET_ITEM(out, i, x);
+        }
+    }
+    return out;
+}
+
 /* Replace tagged arrays in `obj` (recursing into lists and tuples) by their ndarrays;
    append every array met to the list `srcs`. Returns a new reference. */
 static PyObject *
-unwrap_into(PyObject *obj, PyObject *srcs)
+unwrap_into(PyObject *obj, PyObject *srcs, PyObject *unused)
 {
     PyTypeObject *t = Py_TYPE(obj);
     if (t == View_Type || t == Copy_Type ||
@@ -650,26 +679,7 @@ unwrap_into(PyObject *obj, PyObject *srcs)
         return obj;
     }
     if (t == &PyList_Type || t == &PyTuple_Type) {
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(obj);
-        PyObject *out = (t == &PyList_Type) ? PyList_New(n) : PyTuple_New(n);
-        if (out == NULL) {
-            return NULL;
-        }
-        PyObject **items = PySequence_Fast_ITEMS(obj);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *u = unwrap_into(items[i], srcs);
-            if (u == NULL) {
-                Py_DECREF(out);
-                return NULL;
-            }
-            if (t == &PyList_Type) {
-                PyList_SET_ITEM(out, i, u);
-            }
-            else {
-                PyTuple_SET_ITEM(out, i, u);
-            }
-        }
-        return out;
+        return map_sequence(obj, unwrap_into, srcs, NULL);
     }
     Py_INCREF(obj);
     return obj;
@@ -724,26 +734,7 @@ wrap_any(PyObject *r, PyObject *srcs, PyObject *op)
         return tag_general(r, srcs, op);
     }
     if (t == &PyList_Type || t == &PyTuple_Type) {
-        Py_ssize_t n = PySequence_Fast_GET_SIZE(r);
-        PyObject *out = (t == &PyList_Type) ? PyList_New(n) : PyTuple_New(n);
-        if (out == NULL) {
-            return NULL;
-        }
-        PyObject **items = PySequence_Fast_ITEMS(r);
-        for (Py_ssize_t i = 0; i < n; i++) {
-            PyObject *w = wrap_any(items[i], srcs, op);
-            if (w == NULL) {
-                Py_DECREF(out);
-                return NULL;
-            }
-            if (t == &PyList_Type) {
-                PyList_SET_ITEM(out, i, w);
-            }
-            else {
-                PyTuple_SET_ITEM(out, i, w);
-            }
-        }
-        return out;
+        return map_sequence(r, wrap_any, srcs, op);
     }
     if (PyArray_IsScalar(r, Generic)) {
         Py_INCREF(r);
@@ -953,7 +944,7 @@ unwrap_function(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "unwrap(obj, srcs) needs a list of sources");
         return NULL;
     }
-    return unwrap_into(args[0], args[1]);
+    return unwrap_into(args[0], args[1], NULL);
 }
 
 static PyObject *
