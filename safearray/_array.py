@@ -60,7 +60,7 @@ _namespace: Any = None
 _speedups: Any = None
 if os.environ.get("SAFEARRAY_PURE_PYTHON", "") in ("", "0"):
     try:
-        from . import _speedups  # type: ignore[attr-defined, no-redef]
+        from . import _speedups
     except ImportError:  # not built (no compiler at install time): pure Python
         _speedups = None
 
@@ -396,7 +396,7 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
     return _wrap(r, srcs, labels[0])
 
 
-_KNOWN_TYPES = (_ndarray,)  # extended with SafeArray below
+_KNOWN_TYPES: tuple[type, ...] = (_ndarray,)  # extended with SafeArray below
 
 
 # --------------------------------------------------------------------------------------
@@ -841,7 +841,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     def __dlpack_device__(self) -> tuple[int, int]:
         """The DLPack device: always the CPU."""
-        return self._a.__dlpack_device__()  # type: ignore[no-any-return]
+        device: tuple[int, int] = self._a.__dlpack_device__()
+        return device
 
     def to_device(self, device: Any, /, *, stream: Any = None) -> SafeArray:
         """Return the array itself: ``device`` must be ``"cpu"``."""
@@ -916,9 +917,9 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     ) -> Any:
         """Cast to ``dtype``: a Copy, or the array itself when ``copy=False`` and nothing changes."""
         dt = check_dtype(dtype)
-        copy = check_copy(copy)
+        checked = check_copy(copy)
         order = check_order(order) or "K"
-        r = self._a.astype(dt, order=order, casting=casting, copy=bool(copy))  # type: ignore[call-overload]
+        r = self._a.astype(dt, order=order, casting=casting, copy=bool(checked))  # type: ignore[call-overload]
         return _wrap1(r, self, _OP_ASTYPE)
 
     def copy(self, order: str = "K") -> Copy:
@@ -1205,15 +1206,15 @@ class Copy(SafeArray[ScalarT_co]):
 _KNOWN_TYPES = (_ndarray, SafeArray)
 
 #: Read-only operators (results are new arrays, hence Copies): name -> function.
-_BINARY = {
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "truediv": operator.truediv,
     "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow,
     "matmul": operator.matmul, "and": operator.and_, "or": operator.or_, "xor": operator.xor,
     "lshift": operator.lshift, "rshift": operator.rshift, "divmod": divmod,
 }
-_COMPARISONS = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+_COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
                 "eq": operator.eq, "ne": operator.ne}
-_UNARY = {"neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": operator.abs}
+_UNARY: dict[str, Callable[[Any], Any]] = {"neg": operator.neg, "pos": operator.pos, "invert": operator.invert, "abs": operator.abs}
 
 if _speedups is None:
     # The compiled core implements these as type slots; here they are generated methods.
@@ -1226,8 +1227,8 @@ if _speedups is None:
         setattr(SafeArray, f"__r{_name}__", _reflected(_fn, _name))
     for _name, _fn in _COMPARISONS.items():
         setattr(SafeArray, f"__{_name}__", _binary(_fn, _name))
-    for _name, _fn in _UNARY.items():
-        setattr(SafeArray, f"__{_name}__", _unary(_fn, _name))
+    for _name, _unary_fn in _UNARY.items():
+        setattr(SafeArray, f"__{_name}__", _unary(_unary_fn, _name))
 else:
     _speedups.configure(View, Copy, _wrap_named)
     _unwrap = _speedups.unwrap
@@ -1254,7 +1255,7 @@ def _calibrate_compiled() -> tuple[int, int]:
         named[0] = 0
         named_set = record(True)
         try:
-            named.T += 1  # in-place on a temporary View (then a refused attribute store)
+            named.T += 1  # type: ignore[misc]  # in-place on a temporary View, then a refused store
         except AttributeError:
             pass
         temp_inplace = record(True)

@@ -14,6 +14,11 @@ from ._validate import check_copy, check_device, check_dtype, check_like, check_
 __all__ = ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
 
 _ndarray = np.ndarray
+# NumPy's stubs type these by literal arguments; ours arrive validated at run time.
+_np_array: Any = np.array
+_np_asarray_dispatch: Any = np.asarray
+_np_shares_memory: Any = np.shares_memory
+_np_may_share_memory: Any = np.may_share_memory
 _OP_ASARRAY, _OP_READONLY = OpName("sa.asarray()"), OpName("sa.readonly()")
 _np_asarray = np.asarray
 #: Inputs from which NumPy always builds a new array.
@@ -46,7 +51,7 @@ def _convert(
     if isinstance(obj, SafeArray):
         src = obj._a
         try:
-            r = np.array(src, dtype=dtype, order=order or "K", copy=copy, **kw)
+            r = _np_array(src, dtype=dtype, order=order or "K", copy=copy, **kw)
         except ValueError as exc:
             if copy is False:
                 raise CopyRequiredError(f"copy=False: {_why_copy(obj, dtype, order)}.") from exc
@@ -58,7 +63,7 @@ def _convert(
         return _copy(r)
     if isinstance(obj, _ndarray):
         try:
-            r = np.array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
+            r = _np_array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
         except ValueError as exc:
             if copy is False:
                 raise CopyRequiredError(f"copy=False: {_why_copy(obj, dtype, order)}.") from exc
@@ -71,7 +76,7 @@ def _convert(
     if copy is None and not isinstance(obj, _FRESH_TYPES):
         # buffers, memoryviews and foreign arrays: a View exactly when NumPy needs no copy
         try:
-            r = np.array(obj, dtype=dtype, order=order or "K", copy=False, **kw)
+            r = _np_array(obj, dtype=dtype, order=order or "K", copy=False, **kw)
         except ValueError:
             pass
         else:
@@ -79,7 +84,7 @@ def _convert(
             root = _root(r)
             return _view_of_raw(r, obj if root is r else root, obj, _OP_ASARRAY)
     try:
-        r = np.array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
+        r = _np_array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
     except ValueError as exc:
         if copy is False:
             raise CopyRequiredError(f"copy=False: {_why_copy(obj, dtype, order)}.") from exc
@@ -160,7 +165,7 @@ def asarray(
     check_device(device)
     check_like(like)
     if like is not None and not isinstance(like, SafeArray):
-        return np.asarray(obj, dtype=dt, order=order, copy=copy, like=like)
+        return _np_asarray_dispatch(obj, dtype=dt, order=order, copy=copy, like=like)
     return _convert(obj, dt, order, copy)
 
 
@@ -195,7 +200,7 @@ def array(
     ndmin = check_ndmin(ndmin)
     check_like(like)
     if like is not None and not isinstance(like, SafeArray):
-        return np.array(obj, dtype=dt, order=order or "K", copy=copy, ndmin=ndmin, like=like)
+        return _np_array(obj, dtype=dt, order=order or "K", copy=copy, ndmin=ndmin, like=like)
     return _convert(obj, dt, order, copy, ndmin)
 
 
@@ -240,7 +245,7 @@ def shares_memory(a: Any, b: Any, /, max_work: int | None = None) -> bool:
     >>> sa.shares_memory(x, x[2:]), sa.shares_memory(x, x[[0, 1]])
     (True, False)
     """
-    return bool(np.shares_memory(_raw(a), _raw(b), max_work=max_work))
+    return bool(_np_shares_memory(_raw(a), _raw(b), max_work=max_work))
 
 
 def may_share_memory(a: Any, b: Any, /, max_work: int | None = None) -> bool:
@@ -253,7 +258,7 @@ def may_share_memory(a: Any, b: Any, /, max_work: int | None = None) -> bool:
     >>> sa.may_share_memory(x[::2], x[1::2]), sa.shares_memory(x[::2], x[1::2])
     (True, False)
     """
-    return bool(np.may_share_memory(_raw(a), _raw(b), max_work=max_work))
+    return bool(_np_may_share_memory(_raw(a), _raw(b), max_work=max_work))
 
 
 if _speedups is not None and not TYPE_CHECKING:

@@ -54,7 +54,7 @@ guarded: dict[int, str] = {}
 def check_mode(mode: object, source: str = "mode") -> Mode:
     """Return ``mode`` if it is one of :data:`MODES`; raise ValueError listing them otherwise."""
     if isinstance(mode, str) and mode in MODES:
-        return mode  # type: ignore[return-value]
+        return mode
     raise SafeArrayValueError(
         f"{source}={mode!r} is not a write policy; use one of 'allow', 'warn', 'raise'."
     )

@@ -64,9 +64,10 @@ def check_dtype(dtype: Any, param: str = "dtype") -> np.dtype[Any] | None:
     if dtype is None:
         return None
     try:
-        return np.dtype(dtype)
+        result: np.dtype[Any] = np.dtype(dtype)
     except (TypeError, ValueError) as exc:
         raise DTypeError(_dtype_message(dtype, param, exc)) from None
+    return result
 
 
 def _dtype_message(dtype: Any, param: str, exc: Exception) -> str:

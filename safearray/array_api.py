@@ -141,7 +141,7 @@ __array_namespace_info__ = np.__array_namespace_info__
 # where NumPy differs from the standard
 
 
-def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Any:
+def astype(x: Any, dtype: Any, /, *, copy: builtins.bool = True, device: Any = None) -> Any:
     """Array API ``astype``: :meth:`SafeArray.astype` with a ``device`` check.
 
     Examples

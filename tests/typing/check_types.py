@@ -1,0 +1,1 @@
+"""Checked by mypy and pyright (tests/test_typing.py), never run: the tags known before run time."""
