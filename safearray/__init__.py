@@ -62,7 +62,9 @@ __all__ += [
 ]
 __all__ += ["array_api"]
 #: The rest of NumPy's namespace, generated (see ``safearray/_namespace.py``).
-__all__ += sorted(name for name in _namespace.MIRROR if name not in __all__)
+__all__ += sorted(  # pyright: ignore[reportUnsupportedDunderAll]
+    name for name in _namespace.MIRROR if name not in __all__
+)
 
 ndarray = SafeArray
 _array._namespace = array_api

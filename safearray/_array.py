@@ -14,12 +14,12 @@ Every write goes through :func:`safearray._policy.check_write` first.
 
 from __future__ import annotations
 
-import operator
+import operator as _operator
 import os
 import sys
 from collections.abc import Callable, Iterator
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any, Generic, SupportsIndex, overload
+from typing import TYPE_CHECKING, Any, Generic, SupportsIndex, cast, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,9 +43,11 @@ if TYPE_CHECKING:
     #: Keys with a slice, Ellipsis or None: always a View.
     BasicKey: TypeAlias = "slice | EllipsisType | None | tuple[SupportsIndex | slice | EllipsisType | None, ...]"
 
-_ndarray = np.ndarray
+_ndarray: Any = np.ndarray
+operator: Any = _operator  # typeshed's operator functions are generic; here they take arrays
 _generic = np.generic
-_asarray = np.asarray
+_asarray: Any = np.asarray
+_type: Any = type  # type(x) of values typed Any stays Any for the checkers
 _new = object.__new__
 _getrefcount = sys.getrefcount
 _on_write = _policy.on_write
@@ -69,7 +71,7 @@ if os.environ.get("SAFEARRAY_PURE_PYTHON", "") in ("", "0"):
 # memory ownership
 
 
-def _root(a: np.ndarray) -> object:
+def _root(a: NDArray[Any]) -> object:
     """Return the object that owns ``a``'s memory: ``a`` itself, an ndarray, or a buffer.
 
     NumPy collapses base chains of same-typed arrays, so this loop runs once or
@@ -86,7 +88,7 @@ def _root(a: np.ndarray) -> object:
     return b
 
 
-def _shares_root(r: np.ndarray, a: np.ndarray) -> bool:
+def _shares_root(r: NDArray[Any], a: NDArray[Any]) -> bool:
     """True when ``r``'s memory belongs to the buffer that also holds ``a``."""
     rb = r.base
     if rb is None:
@@ -107,14 +109,14 @@ _OP_READONLY, _OP_WITH_POLICY = OpName(".readonly()"), OpName(".with_policy()")
 # the only constructors
 
 
-def _copy(a: np.ndarray) -> Copy:
+def _copy(a: NDArray[Any]) -> Copy:
     """A Copy holding the ndarray ``a``."""
     c = _new(Copy)
     c._a = a
     return c
 
 
-def _view_of(r: np.ndarray, src: SafeArray, op: object) -> View:
+def _view_of(r: NDArray[Any], src: SafeArray, op: object) -> View:
     """A View of ``r``, made by ``op`` from the tagged array ``src`` whose buffer holds ``r``.
 
     ``_src`` remembers ``src`` for messages; when ``src`` is itself a View only
@@ -134,7 +136,7 @@ def _view_of(r: np.ndarray, src: SafeArray, op: object) -> View:
     return v
 
 
-def _view_of_raw(r: np.ndarray, owner: object, src: object, op: object) -> View:
+def _view_of_raw(r: NDArray[Any], owner: object, src: object, op: object) -> View:
     """A View of memory owned by a raw ndarray or buffer ``owner``, not by a tagged array."""
     v = _new(View)
     v._a = r
@@ -158,11 +160,6 @@ def _scalar_copy(s: Any, dtype: np.dtype[Any]) -> Copy:
     return _copy(a)
 
 
-def _exact(r: np.ndarray) -> np.ndarray:
-    """Return ``r`` as an exact ndarray (a view for subclasses such as memmap)."""
-    return r if type(r) is _ndarray else r.view(_ndarray)
-
-
 # --------------------------------------------------------------------------------------
 # unwrap arguments, wrap results
 
@@ -173,7 +170,7 @@ def _unwrap(obj: Any, srcs: list[Any]) -> Any:
     Every array met (tagged or raw) is appended to ``srcs``; results are
     later tagged as Views when their memory belongs to one of them.
     """
-    t = type(obj)
+    t = _type(obj)
     if t is Copy or t is View:
         srcs.append(obj)
         return obj._a
@@ -196,7 +193,8 @@ def _unwrap(obj: Any, srcs: list[Any]) -> Any:
 def _unwrap_out(out: Any, srcs: list[Any], written: list[Any], op: str) -> Any:
     """Unwrap an ``out=`` argument (an array or a tuple of them), judging each write first."""
     if type(out) is tuple:
-        return tuple([_unwrap_out(o, srcs, written, op) for o in out])
+        items = cast(Any, out)
+        return tuple([_unwrap_out(o, srcs, written, op) for o in items])
     if isinstance(out, SafeArray):
         if out._base is not None:
             _on_write(out, op, False, _ARGUMENT)
@@ -209,13 +207,13 @@ def _unwrap_out(out: Any, srcs: list[Any], written: list[Any], op: str) -> Any:
 
 
 def _unwrap_kwargs(kwargs: dict[str, Any], srcs: list[Any], written: list[Any], op: str) -> dict[str, Any]:
-    out = {}
+    out: dict[str, Any] = {}
     for k, v in kwargs.items():
         out[k] = _unwrap_out(v, srcs, written, op) if k == "out" else _unwrap(v, srcs)
     return out
 
 
-def _tag(r: np.ndarray, srcs: list[Any], op: object) -> Any:
+def _tag(r: NDArray[Any], srcs: list[Any], op: object) -> Any:
     """Tag the exact ndarray ``r``, the result of an operation on the arrays in ``srcs``."""
     for s in srcs:
         if type(s) is _ndarray:
@@ -241,7 +239,7 @@ def _tag(r: np.ndarray, srcs: list[Any], op: object) -> Any:
 
 def _wrap(r: Any, srcs: list[Any], op: object) -> Any:
     """Wrap any result of NumPy: arrays are tagged, containers are rebuilt, the rest passes."""
-    t = type(r)
+    t = _type(r)
     if t is _ndarray:
         return _tag(r, srcs, op)
     if t is tuple or t is list:
@@ -252,7 +250,7 @@ def _wrap(r: Any, srcs: list[Any], op: object) -> Any:
     if isinstance(r, _ndarray):
         return _tag(r.view(_ndarray), srcs, op)
     if isinstance(r, tuple):
-        return _wrap_named(r, srcs, op)
+        return _wrap_named(cast(Any, r), srcs, op)
     return r
 
 
@@ -280,7 +278,7 @@ def _readonly_error(arr: SafeArray, op: object) -> ReadOnlyError:
     return _policy.readonly_error(arr, op)
 
 
-def _is_readonly_error(exc: ValueError, arr: np.ndarray) -> bool:
+def _is_readonly_error(exc: ValueError, arr: NDArray[Any]) -> bool:
     return not arr.flags.writeable and "read-only" in str(exc)
 
 
@@ -396,7 +394,6 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
     return _wrap(r, srcs, labels[0])
 
 
-_KNOWN_TYPES: tuple[type, ...] = (_ndarray,)  # extended with SafeArray below
 
 
 # --------------------------------------------------------------------------------------
@@ -471,7 +468,7 @@ def _inplace_method(name: str) -> Callable[..., Any]:
 
 def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
     def method(self: SafeArray, other: Any) -> Any:
-        t = type(other)
+        t = _type(other)
         if t is Copy or t is View:
             other = other._a
         r = op(self._a, other)
@@ -523,10 +520,10 @@ _INPLACE_NAMES = {
 
 def _store(self: SafeArray, key: Any, value: Any) -> None:
     """``self._a[key] = value`` with tagged keys and values unwrapped; read-only is ReadOnlyError."""
-    t = type(key)
+    t = _type(key)
     if t is Copy or t is View:
         key = key._a
-    t = type(value)
+    t = _type(value)
     if t is Copy or t is View:
         value = value._a
     try:
@@ -547,7 +544,7 @@ def _judged_setitem(self: SafeArray, key: Any, value: Any, temp: bool) -> None:
 
 
 def _apply_inplace(self: SafeArray, other: Any, symbol: str) -> SafeArray:
-    t = type(other)
+    t = _type(other)
     if t is Copy or t is View:
         other = other._a
     try:
@@ -580,6 +577,7 @@ class _Flags:
     """Read-only snapshot of an array's flags (``x.flags.writeable``, ``x.flags["C_CONTIGUOUS"]``)."""
 
     __slots__ = ("_f",)
+    _f: Any
 
     def __init__(self, flags: Any) -> None:
         object.__setattr__(self, "_f", flags)
@@ -602,14 +600,6 @@ class _Flags:
         return repr(self._f)
 
 
-def _describe(obj: object) -> str:
-    """Short description of a base object for reprs and messages."""
-    if isinstance(obj, SafeArray):
-        return f"{type(obj).__name__}(shape={obj.shape}, dtype={obj.dtype})"
-    if isinstance(obj, _ndarray):
-        return f"ndarray(shape={obj.shape}, dtype={obj.dtype})"
-    return f"<{type(obj).__name__} buffer>"
-
 
 # --------------------------------------------------------------------------------------
 # the classes
@@ -619,7 +609,7 @@ class _PyBase:
     """Pure-Python twin of ``safearray._speedups.ArrayBase``: the five fields of a tagged array."""
 
     __slots__ = ("_a", "_base", "_src", "_op", "_policy")
-    _a: NDArray[Any]
+    _a: Any  # the ndarray (typed Any inside safearray: NumPy's stubs are looser than strict checkers)
     _base: object
     _src: object
     _op: object
@@ -666,37 +656,44 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     @property
     def shape(self) -> tuple[int, ...]:
         """Tuple of array dimensions, as :attr:`numpy.ndarray.shape`."""
-        return self._a.shape
+        value: tuple[int, ...] = self._a.shape
+        return value
 
     @property
     def dtype(self) -> np.dtype[Any]:
         """Data type of the elements, as :attr:`numpy.ndarray.dtype`."""
-        return self._a.dtype
+        value: np.dtype[Any] = self._a.dtype
+        return value
 
     @property
     def ndim(self) -> int:
         """Number of dimensions."""
-        return self._a.ndim
+        value: int = self._a.ndim
+        return value
 
     @property
     def size(self) -> int:
         """Number of elements."""
-        return self._a.size
+        value: int = self._a.size
+        return value
 
     @property
     def nbytes(self) -> int:
         """Bytes taken by the elements (not by the whole buffer of a View)."""
-        return self._a.nbytes
+        value: int = self._a.nbytes
+        return value
 
     @property
     def itemsize(self) -> int:
         """Bytes of one element."""
-        return self._a.itemsize
+        value: int = self._a.itemsize
+        return value
 
     @property
     def strides(self) -> tuple[int, ...]:
         """Bytes to step in each dimension."""
-        return self._a.strides
+        value: tuple[int, ...] = self._a.strides
+        return value
 
     @property
     def flags(self) -> _Flags:
@@ -736,7 +733,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     # ---- indexing ---------------------------------------------------------------------
 
     def _py_getitem(self, key: Any) -> Any:
-        t = type(key)
+        t = _type(key)
         if t is Copy or t is View:
             key = key._a
         a = self._a
@@ -756,7 +753,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
             _store(self, key, value)
 
     def __len__(self) -> int:
-        return len(self._a)
+        n: int = len(self._a)
+        return n
 
     def __iter__(self) -> Iterator[Any]:
         if self._a.ndim == 0:
@@ -782,13 +780,14 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return complex(self._a)
 
     def __index__(self) -> int:
-        return operator.index(self._a)
+        i: int = operator.index(self._a)
+        return i
 
     def __format__(self, spec: str) -> str:
         return format(self._a, spec)
 
     def __round__(self, ndigits: int | None = None) -> Any:
-        return _wrap1(round(self._a, ndigits), self, _OP_ROUND)  # type: ignore[call-overload]
+        return _wrap1(round(self._a, ndigits), self, _OP_ROUND)
 
     def tolist(self) -> Any:
         """The array as nested Python lists, as :meth:`numpy.ndarray.tolist`."""
@@ -798,7 +797,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         """One element as a Python scalar, as :meth:`numpy.ndarray.item`."""
         return self._a.item(*args)
 
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
         """NumPy 2's conversion protocol: return the memory as an ndarray (copied if asked)."""
         a = self._a
         if dtype is not None and np.dtype(dtype) != a.dtype:
@@ -807,9 +806,11 @@ class SafeArray(_Base, Generic[ScalarT_co]):
                     f"__array__(dtype={dtype!r}, copy=False): changing dtype from {a.dtype} "
                     f"needs a copy."
                 )
-            return a.astype(dtype)
+            converted: NDArray[Any] = a.astype(dtype)
+            return converted
         if copy:
-            return a.copy()
+            copied: NDArray[Any] = a.copy()
+            return copied
         return _policy.export(self)
 
     def __array_namespace__(self, *, api_version: str | None = None) -> Any:
@@ -864,7 +865,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         for x in inputs:
             if not isinstance(x, _KNOWN_TYPES):
-                hook = getattr(type(x), "__array_ufunc__", _ndarray.__array_ufunc__)
+                kind = _type(x)
+                hook = getattr(kind, "__array_ufunc__", _ndarray.__array_ufunc__)
                 if hook is not _ndarray.__array_ufunc__:
                     return NotImplemented  # another array type (or an opt-out) decides
         return call_ufunc(ufunc, method, inputs, kwargs)
@@ -901,7 +903,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         if len(shape) == 1:
             shape = shape[0]
         a = self._a
-        r = a.reshape(shape, order=order)  # type: ignore[call-overload]
+        r = a.reshape(shape, order=order)
         if copy:
             return _copy(r.copy(order="K") if _shares_root(r, a) or r is a else r)
         if copy is False and r is not a and not _shares_root(r, a) and r.size:
@@ -919,7 +921,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         dt = check_dtype(dtype)
         checked = check_copy(copy)
         order = check_order(order) or "K"
-        r = self._a.astype(dt, order=order, casting=casting, copy=bool(checked))  # type: ignore[call-overload]
+        r = self._a.astype(dt, order=order, casting=casting, copy=bool(checked))
         return _wrap1(r, self, _OP_ASTYPE)
 
     def copy(self, order: str = "K") -> Copy:
@@ -935,11 +937,11 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         """
         if order == "K":
             return _copy(self._a.copy())
-        return _copy(self._a.copy(order=check_order(order) or "K"))  # type: ignore[arg-type]
+        return _copy(self._a.copy(order=check_order(order) or "K"))
 
     def flatten(self, order: str = "C") -> Copy:
         """A one-dimensional Copy, as :meth:`numpy.ndarray.flatten`."""
-        return _copy(self._a.flatten(order=check_order(order) or "C"))  # type: ignore[arg-type]
+        return _copy(self._a.flatten(order=check_order(order) or "C"))
 
     def readonly(self) -> View:
         """A read-only View of the same memory; writes through it raise :class:`~safearray.ReadOnlyError`.
@@ -1163,7 +1165,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         text = repr(self._a)  # "array(...)"
         body = text[6:-1].replace("\n      ", "\n" + " " * (len(name) + 1))
         if self._base is not None:
-            return f"{name}({body}, base={_describe(self._base)})"
+            return f"{name}({body}, base={_policy.describe(self._base)})"
         return f"{name}({body})"
 
     def __str__(self) -> str:
@@ -1315,5 +1317,5 @@ def _calibrate() -> tuple[int, int, int]:
 _TEMP_SETITEM, _TEMP_INPLACE, _TEMP_METHOD = _calibrate()
 
 
-def _rebuild(a: np.ndarray) -> Copy:
+def _rebuild(a: NDArray[Any]) -> Copy:
     return _copy(a)

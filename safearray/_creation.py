@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from ._array import Copy, SafeArray, View, _copy, _speedups, _exact, _root, _shares_root, _view_of, _view_of_raw
+from ._array import Copy, SafeArray, View, _copy, _root, _shares_root, _speedups, _view_of, _view_of_raw
 from ._errors import CopyRequiredError, SafeArrayTypeError
 from ._policy import OpName
 from ._validate import check_copy, check_device, check_dtype, check_like, check_ndmin, check_order
 
 __all__ = ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
 
-_ndarray = np.ndarray
+_ndarray: Any = np.ndarray
+#: isinstance() against these keeps values typed Any for the checkers (no Unknown parameters)
+_TAGGED: Any = SafeArray
 # NumPy's stubs type these by literal arguments; ours arrive validated at run time.
 _np_array: Any = np.array
 _np_asarray_dispatch: Any = np.asarray
@@ -23,12 +25,18 @@ _OP_ASARRAY, _OP_READONLY = OpName("sa.asarray()"), OpName("sa.readonly()")
 _np_asarray = np.asarray
 #: Inputs from which NumPy always builds a new array.
 _FRESH_TYPES = (list, tuple, int, float, complex, bool, str, bytes, np.generic, range)
+_type: Any = type
 _FRESH_EXACT = frozenset((list, tuple, int, float, complex, bool, str, bytes, range))
+
+
+def _exact(r: Any) -> Any:
+    """``r`` as an exact ndarray (a plain view for subclasses such as memmap)."""
+    return r if type(r) is _ndarray else r.view(_ndarray)
 
 
 def _why_copy(obj: Any, dtype: np.dtype[Any] | None, order: str | None) -> str:
     """Why NumPy cannot make the requested array without copying ``obj``."""
-    if isinstance(obj, SafeArray):
+    if isinstance(obj, _TAGGED):
         obj = obj._a
     if not isinstance(obj, _ndarray):
         return f"the input is a {type(obj).__name__}, not an array, so a new array must be built"
@@ -48,7 +56,7 @@ def _convert(
     kw: dict[str, Any] = {}
     if ndmin:
         kw["ndmin"] = ndmin
-    if isinstance(obj, SafeArray):
+    if isinstance(obj, _TAGGED):
         src = obj._a
         try:
             r = _np_array(src, dtype=dtype, order=order or "K", copy=copy, **kw)
@@ -57,7 +65,8 @@ def _convert(
                 raise CopyRequiredError(f"copy=False: {_why_copy(obj, dtype, order)}.") from exc
             raise
         if r is src:
-            return obj
+            same: SafeArray[Any] = obj
+            return same
         if _shares_root(r, src):
             return _view_of(r, obj, _OP_ASARRAY)
         return _copy(r)
@@ -82,7 +91,8 @@ def _convert(
         else:
             r = _exact(r)
             root = _root(r)
-            return _view_of_raw(r, obj if root is r else root, obj, _OP_ASARRAY)
+            given: Any = obj
+            return _view_of_raw(r, given if root is r else root, given, _OP_ASARRAY)
     try:
         r = _np_array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
     except ValueError as exc:
@@ -92,7 +102,8 @@ def _convert(
     r = _exact(r)
     if copy is False:
         root = _root(r)
-        return _view_of_raw(r, obj if root is r else root, obj, _OP_ASARRAY)
+        given = cast(Any, obj)
+        return _view_of_raw(r, given if root is r else root, given, _OP_ASARRAY)
     return _copy(r)
 
 
@@ -151,7 +162,7 @@ def asarray(
     """
     if dtype is None and order is None and device is None and like is None:
         # the common calls, validated by identity checks only
-        t = type(obj)
+        t: Any = _type(obj)
         if copy is None:
             if t is _ndarray:  # wrap the caller's ndarray without copying
                 return _view_of_raw(obj, _root(obj), obj, _OP_ASARRAY)
@@ -216,8 +227,9 @@ def readonly(obj: Any) -> View:
     >>> r.flags.writeable, raw.flags.writeable
     (False, True)
     """
-    if isinstance(obj, SafeArray):
-        return obj.readonly()
+    if isinstance(obj, _TAGGED):
+        view: View[Any] = obj.readonly()
+        return view
     if isinstance(obj, _ndarray):
         v = obj.view(_ndarray)
         v.flags.writeable = False

@@ -17,9 +17,13 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 import numpy as np
+from numpy.typing import NDArray
 
 from . import _policy
 from ._array import SafeArray, _root, _view_of, _view_of_raw
+
+_TAGGED: Any = SafeArray
+_NDARRAY: Any = np.ndarray
 from ._errors import SafeArrayTypeError
 from ._policy import OpName
 
@@ -31,11 +35,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _readonly_argument(value: Any, name: str) -> Any:
     """A read-only View of an array argument, labelled with the argument's name; others pass."""
     op = OpName(f"sa.guard argument {name!r}")
-    if isinstance(value, SafeArray):
+    if isinstance(value, _TAGGED):
         v = value._a.view()
         v.flags.writeable = False
         view = _view_of(v, value, op)
-    elif isinstance(value, np.ndarray):
+    elif isinstance(value, _NDARRAY):
         v = value.view(np.ndarray)
         v.flags.writeable = False
         view = _view_of_raw(v, _root(value), value, op)
@@ -75,9 +79,9 @@ class GuardBlock:
         for label, value in [(f"argument {i}", v) for i, v in enumerate(arrays)] + [
             (repr(k), v) for k, v in named.items()
         ]:
-            if isinstance(value, SafeArray):
+            if isinstance(value, _TAGGED):
                 items.append((label, value._a))
-            elif isinstance(value, np.ndarray):
+            elif isinstance(value, _NDARRAY):
                 items.append((label, value))
             else:
                 raise SafeArrayTypeError(
@@ -85,7 +89,7 @@ class GuardBlock:
                     f"{type(value).__name__} for {label}."
                 )
         self._items = items
-        self._changed: list[tuple[np.ndarray, int]] = []
+        self._changed: list[tuple[NDArray[Any], int]] = []
 
     def __enter__(self) -> GuardBlock:
         for label, a in self._items:
@@ -107,7 +111,7 @@ class GuardBlock:
 @overload
 def guard(func: F, /) -> F: ...
 @overload
-def guard(*arrays: Any, **named: Any) -> GuardBlock: ...
+def guard(*arrays: Any, **named: Any) -> GuardBlock: ...  # pyright: ignore[reportOverlappingOverload]
 def guard(*arrays: Any, **named: Any) -> Any:
     """Make array arguments read-only: as a decorator (``@sa.guard``) or a block (``with sa.guard(a):``).
 

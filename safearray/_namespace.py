@@ -64,10 +64,11 @@ class ufunc:
     """
 
     __slots__ = ("_uf", "__name__")
+    __name__: str
 
     def __init__(self, uf: np.ufunc) -> None:
         self._uf = uf
-        self.__name__ = uf.__name__
+        self.__name__ = str(getattr(uf, "__name__"))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return call_ufunc(self._uf, "__call__", args, kwargs)
@@ -158,11 +159,13 @@ class _Module(types.ModuleType):
 
 def _mirror(obj: Any, qualname: str) -> Any:
     """The safearray counterpart of the NumPy object ``obj``."""
+    kinds: Any = (type, types.ModuleType)
+    scalar: Any = np.generic
     if isinstance(obj, np.ufunc):
         return ufunc(obj)
-    if isinstance(obj, type) or isinstance(obj, types.ModuleType):
+    if isinstance(obj, kinds):
         return obj
-    if callable(obj) and not isinstance(obj, np.generic):
+    if callable(obj) and not isinstance(obj, scalar):
         return wrap_function(obj, qualname)
     return obj
 

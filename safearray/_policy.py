@@ -22,11 +22,12 @@ import contextlib
 import os
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextvars import ContextVar
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._errors import (
     LostWriteError,
@@ -45,6 +46,7 @@ MODES: tuple[Mode, ...] = ("allow", "warn", "raise")
 #: Where a write comes from; each site has its own reference-count threshold for temporaries.
 SETITEM, INPLACE, METHOD, ARGUMENT = "setitem", "inplace", "method", "argument"
 
+_NDARRAY: Any = np.ndarray  # isinstance() against it keeps values typed Any for the checkers
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 #: ``id(ndarray) -> label`` of the arrays made read-only by a ``with sa.guard(...)`` block.
@@ -96,7 +98,7 @@ def set_policy(mode: Mode) -> Mode:
 
 
 @contextlib.contextmanager
-def policy(mode: Mode) -> Iterator[Mode]:
+def policy(mode: Mode) -> Generator[Mode, None, None]:
     """Use write policy ``mode`` inside a ``with`` block (this thread or task only).
 
     Examples
@@ -145,27 +147,30 @@ def describe(obj: object, tagged_base: bool = False) -> str:
     An ndarray whose memory belongs to a tagged array (``tagged_base``) is the
     array of a View that was not kept (see ``_view_of``), so it is shown as a View.
     """
-    if isinstance(obj, np.ndarray):
+    arr: Any = obj
+    if isinstance(arr, _NDARRAY):
         kind = "View" if tagged_base else "ndarray"
-        return f"{kind}(shape={obj.shape}, dtype={obj.dtype})"
-    a = getattr(obj, "_a", None)
-    if isinstance(a, np.ndarray):
+        return f"{kind}(shape={arr.shape}, dtype={arr.dtype})"
+    a: Any = getattr(obj, "_a", None)
+    if isinstance(a, _NDARRAY):
         return f"{type(obj).__name__}(shape={a.shape}, dtype={a.dtype})"
     return f"<{type(obj).__name__} buffer>"
 
 
-def _format_key(key: object) -> str:
-    if isinstance(key, tuple):
-        return ", ".join(_format_key(k) for k in key) if key else "()"
-    if isinstance(key, slice):
-        parts = ["" if p is None else str(p) for p in (key.start, key.stop, key.step)]
-        return ":".join(parts[:2]) + (f":{parts[2]}" if key.step is not None else "")
+def _format_key(key: Any) -> str:
+    if type(key) is tuple:
+        items = cast(Any, key)
+        return ", ".join(_format_key(k) for k in items) if items else "()"
+    if type(key) is slice:
+        bounds: tuple[Any, Any, Any] = (key.start, key.stop, key.step)
+        parts = ["" if p is None else str(p) for p in bounds]
+        return ":".join(parts[:2]) + (f":{parts[2]}" if bounds[2] is not None else "")
     if key is Ellipsis:
         return "..."
     if key is None:
         return "None"
     if isinstance(key, (int, np.integer, str)):
-        return repr(key)
+        return repr(cast(Any, key))
     return f"<{type(key).__name__} index>"
 
 
@@ -184,9 +189,8 @@ def origin(view: Any) -> str:
     op, src = view._op, view._src
     where = describe(src, getattr(view._base, "_a", None) is not None)
     if _is_key(op):
-        kind = "slice" if isinstance(op, slice) or (
-            isinstance(op, tuple) and any(isinstance(k, slice) for k in op)
-        ) else "index"
+        parts = cast(Any, op) if type(op) is tuple else (op,)
+        kind = "slice" if any(type(k) is slice for k in parts) else "index"
         return f"{kind} [{_format_key(op)}] of {where}"
     return f"{op} of {where}"
 
@@ -280,10 +284,11 @@ def _lost_write(arr: Any, op: object) -> None:
     warnings.warn(msg, LostWriteWarning, stacklevel=_user_stacklevel())
 
 
-def export(arr: Any) -> np.ndarray:
+def export(arr: Any) -> NDArray[Any]:
     """The ndarray handed out of ``arr`` (``__array__``, ``__dlpack__``): read-only for Views under "raise"."""
-    a: np.ndarray = arr._a
+    a: Any = arr._a
     if arr._base is not None and _mode_of(arr) == "raise":
         a = a.view()
         a.flags.writeable = False
-    return a
+    exported: NDArray[Any] = a
+    return exported

@@ -42,6 +42,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[Any]:
     else:
         mode = item.config.getoption("safearray_policy")
     if mode is None:
-        return (yield)
+        yield
+        return
     with policy(mode):
-        return (yield)
+        yield

@@ -7,7 +7,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 class ArrayBase:
-    _a: NDArray[Any]
+    _a: Any
     _base: object
     _src: object
     _op: object

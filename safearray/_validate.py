@@ -9,7 +9,7 @@ leaves anything half made.
 from __future__ import annotations
 
 import difflib
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -42,7 +42,7 @@ _EXTENDED = {"float128": "float64 or longdouble", "complex256": "complex128 or c
              "float96": "float64 or longdouble", "complex192": "complex128 or clongdouble"}
 
 _VALID_NAMES = sorted(
-    {k for k in np.sctypeDict if isinstance(k, str) and len(k) > 1}
+    {k for k in np.sctypeDict if len(k) > 1}
     | {"str", "bytes", "object", "float", "int", "complex", "bool", "datetime64[ns]", "timedelta64[ns]"}
 )
 
@@ -129,4 +129,4 @@ def check_ndmin(ndmin: object) -> int:
         raise SafeArrayTypeError(f"ndmin={ndmin!r} must be an int between 0 and 64.")
     if not 0 <= ndmin <= 64:
         raise SafeArrayValueError(f"ndmin={ndmin!r} is out of range: it must be between 0 and 64.")
-    return int(ndmin)
+    return int(cast(int, ndmin))

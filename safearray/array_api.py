@@ -227,8 +227,12 @@ class iinfo_object:  # noqa: N801 - the standard's name
     dtype: np.dtype[Any]
 
 
+_ARRAYS: Any = (SafeArray, np.ndarray)
+
+
 def _dtype_of(type: Any) -> np.dtype[Any]:  # noqa: A002 - the standard's parameter name
-    return type.dtype if isinstance(type, (SafeArray, np.ndarray)) else np.dtype(type)
+    dtype: np.dtype[Any] = type.dtype if isinstance(type, _ARRAYS) else np.dtype(type)
+    return dtype
 
 
 def finfo(type: Any, /) -> finfo_object:  # noqa: A002
@@ -321,7 +325,7 @@ fft = _sub_namespace("fft", (
 fft.fftfreq = _freq(MIRROR["fft"].fftfreq)  # type: ignore[attr-defined]
 fft.rfftfreq = _freq(MIRROR["fft"].rfftfreq)  # type: ignore[attr-defined]
 
-__all__ = [
+__all__ = [  # pyright: ignore[reportUnsupportedDunderAll]
     "__array_api_version__", "__array_namespace_info__", "asarray", "astype", "sort", "argsort",
     "meshgrid", "broadcast_arrays", "finfo", "iinfo", "clip", "floor_divide", "linalg", "fft",
     *_FROM_MIRROR,
