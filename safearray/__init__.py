@@ -17,7 +17,7 @@ Copy([4., 5.])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _array, _namespace, array_api
 from ._array import Copy, SafeArray, View
@@ -39,6 +39,26 @@ from ._errors import (
 )
 from ._guard import guard
 from ._policy import MODES, get_policy, policy, set_policy
+
+if TYPE_CHECKING:  # the mirrored functions whose tag is known before run time
+    from ._typed import (
+        arange as arange,
+        broadcast_to as broadcast_to,
+        concatenate as concatenate,
+        empty as empty,
+        empty_like as empty_like,
+        eye as eye,
+        full as full,
+        full_like as full_like,
+        identity as identity,
+        linspace as linspace,
+        ones as ones,
+        ones_like as ones_like,
+        sort as sort,
+        split as split,
+        zeros as zeros,
+        zeros_like as zeros_like,
+    )
 
 __version__ = "0.1.0"
 

@@ -642,7 +642,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     """
 
     __slots__ = ()
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
     __array_priority__ = 20.0
 
     def __new__(cls, *args: object, **kwargs: object) -> SafeArray:
@@ -997,9 +997,9 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         @overload
         def __getitem__(self, key: AdvancedKey) -> Copy[ScalarT_co]: ...
         @overload
-        def __getitem__(  # type: ignore[overload-overlap]
+        def __getitem__(  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
             self, key: IntegerKey
-        ) -> View[ScalarT_co] | Copy[ScalarT_co]: ...  # pyright: ignore[reportOverlappingOverload]
+        ) -> View[ScalarT_co] | Copy[ScalarT_co]: ...
         @overload
         def __getitem__(self, key: BasicKey) -> View[ScalarT_co]: ...
         def __getitem__(self, key: Any) -> Any: ...
@@ -1036,8 +1036,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         def __le__(self, other: Any) -> Copy[np.bool_]: ...
         def __gt__(self, other: Any) -> Copy[np.bool_]: ...
         def __ge__(self, other: Any) -> Copy[np.bool_]: ...
-        def __eq__(self, other: object) -> Copy[np.bool_]: ...  # type: ignore[override]
-        def __ne__(self, other: object) -> Copy[np.bool_]: ...  # type: ignore[override]
+        def __eq__(self, other: object) -> Copy[np.bool_]: ...  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
+        def __ne__(self, other: object) -> Copy[np.bool_]: ...  # type: ignore[override]  # pyright: ignore[reportIncompatibleMethodOverride]
         def __neg__(self) -> Copy[ScalarT_co]: ...
         def __pos__(self) -> Copy[ScalarT_co]: ...
         def __invert__(self) -> Copy[ScalarT_co]: ...
@@ -1257,7 +1257,7 @@ def _calibrate_compiled() -> tuple[int, int]:
         named[0] = 0
         named_set = record(True)
         try:
-            named.T += 1  # type: ignore[misc]  # in-place on a temporary View, then a refused store
+            named.T += 1  # type: ignore[misc]  # in-place on a temporary View, then a refused store  # pyright: ignore[reportAttributeAccessIssue]
         except AttributeError:
             pass
         temp_inplace = record(True)
@@ -1310,7 +1310,7 @@ def _calibrate() -> tuple[int, int, int]:
     Probe().fill(0)
     named.fill(0)
     temp_meth, named_meth = seen[-2:]
-    return tuple(t if t < n else -1 for t, n in (  # type: ignore[return-value]
+    return tuple(t if t < n else -1 for t, n in (  # type: ignore[return-value]  # pyright: ignore[reportReturnType]
         (temp_set, named_set), (temp_inplace, named_inplace), (temp_meth, named_meth)))
 
 

@@ -66,7 +66,7 @@ def _guard_function(func: F) -> F:
                 bound.arguments[name] = _readonly_argument(value, name)
         return func(*bound.args, **bound.kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # pyright: ignore[reportReturnType]
 
 
 class GuardBlock:

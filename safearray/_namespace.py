@@ -110,7 +110,7 @@ class _UfuncDoc:
         return self._class_doc if obj is None else obj._uf.__doc__
 
 
-ufunc.__doc__ = _UfuncDoc(ufunc.__doc__)  # type: ignore[assignment]
+ufunc.__doc__ = _UfuncDoc(ufunc.__doc__)  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
 
 
 def wrap_function(func: Callable[..., Any], qualname: str | None = None) -> Callable[..., Any]:
@@ -223,9 +223,9 @@ def _default_rng(seed: Any = None) -> Generator:
 
 def _make_random() -> _Module:
     mod = _Module("random", np.random)
-    mod.default_rng = _default_rng  # type: ignore[attr-defined]
-    mod.Generator = Generator  # type: ignore[attr-defined]
-    mod.shuffle = wrap_function(_legacy_shuffle, "random.shuffle")  # type: ignore[attr-defined]
+    mod.default_rng = _default_rng  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+    mod.Generator = Generator  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+    mod.shuffle = wrap_function(_legacy_shuffle, "random.shuffle")  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
     return mod
 
 

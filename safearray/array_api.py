@@ -322,8 +322,8 @@ fft = _sub_namespace("fft", (
     "fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft", "ihfft",
     "fftshift", "ifftshift",
 ))
-fft.fftfreq = _freq(MIRROR["fft"].fftfreq)  # type: ignore[attr-defined]
-fft.rfftfreq = _freq(MIRROR["fft"].rfftfreq)  # type: ignore[attr-defined]
+fft.fftfreq = _freq(MIRROR["fft"].fftfreq)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+fft.rfftfreq = _freq(MIRROR["fft"].rfftfreq)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 
 __all__ = [  # pyright: ignore[reportUnsupportedDunderAll]
     "__array_api_version__", "__array_namespace_info__", "asarray", "astype", "sort", "argsort",
