@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._array import Copy, SafeArray, View, _copy, _root, _shares_root, _speedups, _view_of, _view_of_raw
 from ._errors import CopyRequiredError, SafeArrayTypeError
@@ -107,6 +108,25 @@ def _convert(
     return _copy(r)
 
 
+_T = TypeVar("_T", bound=np.generic)
+
+
+@overload
+def asarray(obj: list[bool] | tuple[bool, ...] | bool, dtype: None = None, order: str | None = None, *, device: str | None = None, copy: bool | None = None, like: None = None) -> Copy[np.bool_]: ...  # type: ignore[overload-overlap]  # pyright: ignore[reportOverlappingOverload]
+@overload
+def asarray(obj: list[int] | tuple[int, ...] | int, dtype: None = None, order: str | None = None, *, device: str | None = None, copy: bool | None = None, like: None = None) -> Copy[np.int64]: ...
+@overload
+def asarray(obj: list[float] | tuple[float, ...] | float, dtype: None = None, order: str | None = None, *, device: str | None = None, copy: bool | None = None, like: None = None) -> Copy[np.float64]: ...
+@overload
+def asarray(obj: list[complex] | tuple[complex, ...] | complex, dtype: None = None, order: str | None = None, *, device: str | None = None, copy: bool | None = None, like: None = None) -> Copy[np.complex128]: ...
+@overload
+def asarray(obj: list[Any] | tuple[Any, ...], dtype: type[_T], order: str | None = None, *, device: str | None = None, copy: bool | None = None, like: None = None) -> Copy[_T]: ...
+@overload
+def asarray(obj: NDArray[_T] | SafeArray[_T], dtype: None = None, order: str | None = None, *, device: str | None = None, copy: Literal[True], like: None = None) -> Copy[_T]: ...
+@overload
+def asarray(obj: NDArray[_T] | SafeArray[_T], dtype: None = None, order: str | None = None, *, device: str | None = None, copy: bool | None = None, like: None = None) -> View[_T] | Copy[_T]: ...
+@overload
+def asarray(obj: Any, dtype: Any = None, order: str | None = None, *, device: str | None = None, copy: bool | None = None, like: Any = None) -> Any: ...
 def asarray(
     obj: Any,
     dtype: Any = None,
@@ -180,6 +200,14 @@ def asarray(
     return _convert(obj, dt, order, copy)
 
 
+@overload
+def array(obj: list[float] | tuple[float, ...] | float, dtype: None = None, *, copy: bool | None = True, order: str | None = "K", ndmin: int = 0, like: None = None) -> Copy[np.float64]: ...
+@overload
+def array(obj: NDArray[_T] | SafeArray[_T], dtype: None = None, *, copy: Literal[True] = True, order: str | None = "K", ndmin: int = 0, like: None = None) -> Copy[_T]: ...
+@overload
+def array(obj: Any, dtype: type[_T], *, copy: Literal[True] = True, order: str | None = "K", ndmin: int = 0, like: None = None) -> Copy[_T]: ...
+@overload
+def array(obj: Any, dtype: Any = None, *, copy: bool | None = True, order: str | None = "K", ndmin: int = 0, like: Any = None) -> Any: ...
 def array(
     obj: Any,
     dtype: Any = None,
@@ -215,7 +243,11 @@ def array(
     return _convert(obj, dt, order, copy, ndmin)
 
 
-def readonly(obj: Any) -> View:
+@overload
+def readonly(obj: SafeArray[_T] | NDArray[_T]) -> View[_T]: ...
+@overload
+def readonly(obj: Any) -> View[Any]: ...
+def readonly(obj: Any) -> View[Any]:
     """A read-only View of a SafeArray or an ndarray; writes through it raise :class:`~safearray.ReadOnlyError`.
 
     Examples

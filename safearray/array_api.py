@@ -36,6 +36,8 @@ from ._creation import asarray
 from ._namespace import MIRROR
 from ._validate import check_device
 
+_convert: Any = asarray  # internal calls: the argument is already an array
+
 __array_api_version__ = "2024.12"
 SUPPORTED_VERSIONS = ("2023.12", "2024.12")
 
@@ -152,7 +154,8 @@ def astype(x: Any, dtype: Any, /, *, copy: builtins.bool = True, device: Any = N
     dtype('float32')
     """
     check_device(device)
-    return asarray(x).astype(dtype, copy=copy)
+    arr: Any = _convert(x)
+    return arr.astype(dtype, copy=copy)
 
 
 def _normalise_axis(axis: int, ndim: int) -> int:
@@ -190,7 +193,8 @@ def argsort(x: Any, /, *, axis: int = -1, descending: builtins.bool = False, sta
     if not descending:
         return MIRROR["argsort"](x, axis=axis, kind=kind)
     # sort the reversed array ascending and stably, then map positions back and reverse
-    size = asarray(x).shape[_normalise_axis(axis, asarray(x).ndim)] if asarray(x).ndim else 1
+    arr: Any = _convert(x)
+    size = arr.shape[_normalise_axis(axis, arr.ndim)] if arr.ndim else 1
     reversed_order = MIRROR["argsort"](flip(x, axis=axis), axis=axis, kind=kind)
     return flip((size - 1) - reversed_order, axis=axis).copy()
 
