@@ -711,14 +711,16 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return self._base
 
     @property
-    def T(self) -> Any:
+    def T(self) -> View[ScalarT_co]:
         """Transposed View, as :attr:`numpy.ndarray.T`."""
-        return _wrap1(self._a.T, self, _OP_T)
+        view: View[ScalarT_co] = _wrap1(self._a.T, self, _OP_T)
+        return view
 
     @property
-    def mT(self) -> Any:
+    def mT(self) -> View[ScalarT_co]:
         """View transposing the last two axes, as :attr:`numpy.ndarray.mT`."""
-        return _wrap1(self._a.mT, self, _OP_MT)
+        view: View[ScalarT_co] = _wrap1(self._a.mT, self, _OP_MT)
+        return view
 
     @property
     def real(self) -> Any:
@@ -881,7 +883,9 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     # ---- shape and memory -------------------------------------------------------------
 
-    def reshape(self, *shape: Any, order: str = "C", copy: bool | None = None) -> Any:
+    def reshape(
+        self, *shape: Any, order: str = "C", copy: bool | None = None
+    ) -> View[ScalarT_co] | Copy[ScalarT_co]:
         """Reshape, as :meth:`numpy.ndarray.reshape` with NumPy 2.1's ``copy``.
 
         A View when NumPy can avoid the copy, a Copy otherwise; ``copy=False``
@@ -897,7 +901,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         'Copy'
         """
         if copy is None and order == "C":  # the common case, kept short
-            return _wrap1(self._a.reshape(*shape), self, _OP_RESHAPE)
+            fast: View[ScalarT_co] | Copy[ScalarT_co] = _wrap1(self._a.reshape(*shape), self, _OP_RESHAPE)
+            return fast
         copy = check_copy(copy)
         order = check_order(order, "CFA") or "C"
         if len(shape) == 1:
@@ -912,7 +917,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
                 f"{self.strides}) cannot be viewed as {r.shape} in order {order!r}; "
                 f"use copy=None to allow a copy."
             )
-        return _wrap1(r, self, _OP_RESHAPE)
+        result: View[ScalarT_co] | Copy[ScalarT_co] = _wrap1(r, self, _OP_RESHAPE)
+        return result
 
     def astype(
         self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True
@@ -924,7 +930,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         r = self._a.astype(dt, order=order, casting=casting, copy=bool(checked))
         return _wrap1(r, self, _OP_ASTYPE)
 
-    def copy(self, order: str = "K") -> Copy:
+    def copy(self, order: str = "K") -> Copy[ScalarT_co]:
         """An independent Copy of the array.
 
         Examples
@@ -939,11 +945,11 @@ class SafeArray(_Base, Generic[ScalarT_co]):
             return _copy(self._a.copy())
         return _copy(self._a.copy(order=check_order(order) or "K"))
 
-    def flatten(self, order: str = "C") -> Copy:
+    def flatten(self, order: str = "C") -> Copy[ScalarT_co]:
         """A one-dimensional Copy, as :meth:`numpy.ndarray.flatten`."""
         return _copy(self._a.flatten(order=check_order(order) or "C"))
 
-    def readonly(self) -> View:
+    def readonly(self) -> View[ScalarT_co]:
         """A read-only View of the same memory; writes through it raise :class:`~safearray.ReadOnlyError`.
 
         Examples
@@ -960,7 +966,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         v.flags.writeable = False
         return _view_of(v, self, _OP_READONLY)
 
-    def with_policy(self, mode: str) -> View:
+    def with_policy(self, mode: str) -> View[ScalarT_co]:
         """A View of the same memory whose writes follow ``mode`` ("allow", "warn" or "raise").
 
         Examples
