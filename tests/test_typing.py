@@ -31,7 +31,7 @@ def test_mypy_strict() -> None:
 def test_pyright_strict() -> None:
     pytest.importorskip("pyright", reason="install the test extra: pip install -e '.[test]'")
     command = [sys.executable, "-m", "pyright"] if shutil.which("pyright") is None else ["pyright"]
-    result = run([*command, "--pythonpath", sys.executable])  # include and rules: pyproject.toml
+    result = run([*command, "--project", str(ROOT), "--pythonpath", sys.executable])  # rules: pyproject.toml
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors" in result.stdout
 
