@@ -1,31 +1,102 @@
-"""The benchmark script runs and reports every operation for both libraries (no timing assertions)."""
+"""The benchmark script runs and reports every operation for every library (no timing assertions)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "benchmarks" / "bench.py"
 
 
-def test_benchmark_runs_in_quick_mode(tmp_path: Path) -> None:
-    out = tmp_path / "bench.json"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--quick", "--sizes", "small",
-         "--repeats", "1", "--json", str(out)],
-        capture_output=True, text=True, timeout=300,
-    )
+def bench_module() -> Any:
+    spec = importlib.util.spec_from_file_location("safearray_bench", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
+    out = tmp_path_factory.mktemp("bench") / "bench.json"
+    return run("--quick", "--sizes", "small", "--repeats", "1", "--json", str(out)), out
+
+
+def test_quick_run_exits_0_and_has_every_operation(quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    result, out = quick_run
     assert result.returncode == 0, result.stderr
+    bench = bench_module()
+    names = bench.op_names()
+    # the operations the issue asks for are all there
+    for required in ("asarray(ndarray)", "asarray(list)", "asarray(copy=True)", "a[1:-1]", "b[1:, ::2]",
+                     "a[3]", "a[fancy]", "a[mask]", "reshape", ".T", "copy", "flatten", "ravel", "a + b",
+                     "a * 2.0", "-a", "a > 0", "sum", "mean", "c[1:3] = 0", "c += 1", "matmul",
+                     "concatenate", "where", "pipeline (10 steps)"):
+        assert required in names
     data = json.loads(out.read_text())
     rows = data["sizes"]["small"]
-    assert len(rows) >= 25
+    assert list(rows) == names
+    columns = ["numpy", "safearray"] + (["strict"] if bench.xp_strict is not None else [])
     for name, row in rows.items():
-        assert row["numpy"] > 0 and row["safearray"] > 0, name
-    assert "geometric mean" in result.stdout
-    compared = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--compare", str(out), str(out)],
-        capture_output=True, text=True, timeout=60,
-    )
-    assert compared.returncode == 0 and "+0.0%" in compared.stdout
+        for lib in columns:
+            assert math.isfinite(row[lib]) and row[lib] > 0, (name, lib)
+            assert len(row["samples"][lib]) == 1, (name, lib)
+        assert row["safearray/numpy"] > 0, name
+    for key in ("cpu", "cores", "python", "numpy", "safearray"):
+        assert data["machine"][key], key
+    assert {t["target"] for t in data["targets"]} >= {
+        "small: geometric mean of ratios", "small: largest ratio", "small: asarray(ndarray), no copy",
+        "small: write check on a Copy (c[1:3] = 0)"}
+
+
+def test_the_table_fits_100_columns_and_names_every_operation(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path],
+) -> None:
+    result, _ = quick_run
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    firsts = {line[:26].rstrip() for line in lines}
+    assert set(bench_module().op_names()) <= firsts
+    assert any(line.startswith("small: geometric mean") for line in lines)
+    assert "targets:" in lines
+    assert any(line.strip().startswith(("PASS", "FAIL")) for line in lines)
+
+
+def test_compare_prints_the_change_per_operation(quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+    _, out = quick_run
+    compared = run("--compare", str(out), str(out))
+    assert compared.returncode == 0, compared.stderr
+    for name in bench_module().op_names():
+        assert any(line.startswith(f"{name} ") and "+0.0%" in line for line in compared.stdout.splitlines()), name
+
+
+def test_loop_mode_calls_one_operation() -> None:
+    result = run("--loop", "a[3]", "--lib", "safearray", "--calls", "10")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "names"), [
+    (["--sizes", "huge"], ["--sizes", "'small'", "'large'"]),
+    (["--only", "nope"], ["--only", "--list"]),
+    (["--loop", "a[3]", "--lib", "torch"], ["--lib", "numpy", "safearray"]),
+    (["--repeats", "0"], ["--repeats"]),
+])
+def test_bad_options_are_refused_with_the_valid_choices(args: list[str], names: list[str]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    for name in names:
+        assert name in result.stderr
