@@ -1095,48 +1095,30 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     import_array();
-    if (PyType_Ready(&ArrayBase_Type) < 0) {
-        return NULL;
-    }
+    struct {
+        const char *name;
+        PyTypeObject *type;
+    } types[] = {
+        {"ArrayBase", &ArrayBase_Type},
+        {"TaggedMethod", &TaggedMethod_Type},
+        {"TaggedAttribute", &TaggedAttribute_Type},
+        {"FastAsarray", &FastAsarray_Type},
+    };
     PyObject *m = PyModule_Create(&speedups_module);
     if (m == NULL) {
         return NULL;
     }
-    if (PyType_Ready(&TaggedMethod_Type) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    if (PyType_Ready(&TaggedAttribute_Type) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&TaggedAttribute_Type);
-    if (PyModule_AddObject(m, "TaggedAttribute", (PyObject *)&TaggedAttribute_Type) < 0) {
-        Py_DECREF(&TaggedAttribute_Type);
-        Py_DECREF(m);
-        return NULL;
-    }
-    if (PyType_Ready(&FastAsarray_Type) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&FastAsarray_Type);
-    if (PyModule_AddObject(m, "FastAsarray", (PyObject *)&FastAsarray_Type) < 0) {
-        Py_DECREF(&FastAsarray_Type);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&TaggedMethod_Type);
-    if (PyModule_AddObject(m, "TaggedMethod", (PyObject *)&TaggedMethod_Type) < 0) {
-        Py_DECREF(&TaggedMethod_Type);
-        Py_DECREF(m);
-        return NULL;
-    }
-    Py_INCREF(&ArrayBase_Type);
-    if (PyModule_AddObject(m, "ArrayBase", (PyObject *)&ArrayBase_Type) < 0) {
-        Py_DECREF(&ArrayBase_Type);
-        Py_DECREF(m);
-        return NULL;
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (PyType_Ready(types[i].type) < 0) {
+            Py_DECREF(m);
+            return NULL;
+        }
+        Py_INCREF(types[i].type);
+        if (PyModule_AddObject(m, types[i].name, (PyObject *)types[i].type) < 0) {
+            Py_DECREF(types[i].type);
+            Py_DECREF(m);
+            return NULL;
+        }
     }
     return m;
 }
