@@ -706,6 +706,25 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return "cpu"
 
     @property
+    def flat(self) -> Any:
+        """A flat iterator over the elements, as :attr:`numpy.ndarray.flat`.
+
+        A Copy gives NumPy's iterator; a View gives one over a read-only view, since writes
+        through it could not be judged by the write policy (use ``x[...] = v`` instead).
+
+        Examples
+        --------
+        >>> import safearray as sa
+        >>> list(sa.arange(4).reshape(2, 2).flat)
+        [np.int64(0), np.int64(1), np.int64(2), np.int64(3)]
+        """
+        if self._base is None:
+            return self._a.flat
+        frozen = self._a.view()
+        frozen.flags.writeable = False
+        return frozen.flat
+
+    @property
     def base(self) -> object:
         """For a View, the object that owns its memory (a Copy, an ndarray or a buffer); for a Copy, None."""
         return self._base
