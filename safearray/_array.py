@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from types import EllipsisType
-from typing import TYPE_CHECKING, Any, Generic, SupportsIndex, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, SupportsIndex, cast, overload
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,6 +31,7 @@ from ._validate import check_copy, check_device, check_dtype, check_order
 
 __all__ = ["SafeArray", "View", "Copy"]
 
+_T = TypeVar("_T", bound=np.generic)
 #: The scalar type of an array's dtype (``np.float64``, ...), as in ``numpy.typing.NDArray``.
 ScalarT_co = TypeVar("ScalarT_co", bound=np.generic, covariant=True, default=Any)
 if TYPE_CHECKING:
@@ -939,6 +940,20 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         result: View[ScalarT_co] | Copy[ScalarT_co] = _wrap1(r, self, _OP_RESHAPE)
         return result
 
+    @overload
+    def astype(
+        self, dtype: type[_T], order: str = "K", casting: str = "unsafe", subok: bool = True,
+        copy: Literal[True] = True,
+    ) -> Copy[_T]: ...
+    @overload
+    def astype(
+        self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True,
+        copy: Literal[True] = True,
+    ) -> Copy[Any]: ...
+    @overload
+    def astype(
+        self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True
+    ) -> SafeArray[Any]: ...
     def astype(
         self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True
     ) -> Any:
