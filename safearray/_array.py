@@ -9,7 +9,8 @@ Data flows one way through this module::
 The tag is decided by memory, never by operation name: a result is a
 :class:`View` exactly when its buffer belongs to the buffer of one of the
 inputs, found through NumPy's (collapsed) ``base`` chain in constant time.
-Every write goes through :func:`safearray._policy.check_write` first.
+Every write that may need judging (into a View, or into a temporary) goes through
+:func:`safearray._policy.on_write` first.
 """
 
 from __future__ import annotations
