@@ -217,16 +217,23 @@ def measure(libs: dict[str, dict[str, Op]], name: str, repeats: int, target: flo
             paired = [x / y for x, y in zip(samples[lib], samples["numpy"])]
             row[f"{lib}/numpy"] = statistics.median(paired)
             row[f"{lib}/numpy spread"] = spread(paired)
+            row[f"{lib}/numpy q1"] = quartiles(paired)[0]
     row["loops"] = loops
     row["samples"] = samples
     return row
 
 
+def quartiles(values: list[float]) -> tuple[float, float]:
+    """The lower and upper quartiles (the extremes of fewer than 4 values)."""
+    if len(values) < 4:
+        return min(values), max(values)
+    q1, _, q3 = statistics.quantiles(values, n=4)
+    return q1, q3
+
+
 def spread(values: list[float]) -> float:
     """Half the interquartile range, relative to the median (0.02 means +-2 %)."""
-    if len(values) < 4:
-        return (max(values) - min(values)) / 2 / statistics.median(values)
-    q1, _, q3 = statistics.quantiles(values, n=4)
+    q1, q3 = quartiles(values)
     return (q3 - q1) / 2 / statistics.median(values)
 
 
@@ -293,9 +300,10 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The targets of the issue, each with what was measured and whether it is met."""
     out: list[dict[str, Any]] = []
 
-    def check(name: str, value: float, limit: float, unit: str, ops: str = "") -> None:
+    def check(name: str, value: float, limit: float, unit: str, ops: str = "", low: float | None = None) -> None:
+        status = "PASS" if value <= limit else "FAIL" if low is None or low > limit else "NOISE"
         out.append({"target": name, "value": value, "limit": limit, "unit": unit,
-                    "ops": ops, "pass": value <= limit})
+                    "ops": ops, "pass": value <= limit, "status": status})
 
     sizes = results["sizes"]
     small, large = sizes.get("small"), sizes.get("large")
@@ -310,7 +318,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         if touching:
             worst = max(touching, key=touching.__getitem__)
             check(f"large: largest ratio of ops > {LARGE_FROM_NS // 1000} us", touching[worst],
-                  LARGE_RATIO, "x", worst)
+                  LARGE_RATIO, "x", worst, large[worst]["safearray/numpy q1"])
     if small and large:
         both = [k for k in SIZE_INDEPENDENT if k in small and k in large]
         if both:
@@ -329,13 +337,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def row_flag(size: str, name: str, row: dict[str, Any]) -> str:
-    """'FAIL' when this row misses its own target, '' otherwise."""
+    """'FAIL' when this row misses its own target; 'NOISE' when it misses it by less than the
+    noise (its lower quartile of paired ratios meets the target); '' otherwise."""
     ratio = row["safearray/numpy"]
     if size == "small" and ratio > SMALL_MAX:
         return "FAIL"
     if size == "large" and name not in SIZE_INDEPENDENT and row["numpy"] > LARGE_FROM_NS \
             and ratio > LARGE_RATIO:
-        return "FAIL"
+        return "FAIL" if row["safearray/numpy q1"] > LARGE_RATIO else "NOISE"
     return ""
 
 
@@ -371,7 +380,9 @@ def summarise(results: dict[str, Any]) -> str:
         value = f"{t['value']:.2f}" if t["unit"] == "x" else f"{t['value']:.0f} ns"
         limit = f"{t['limit']:.2f}" if t["unit"] == "x" else f"{t['limit']:.0f} ns"
         ops = f" ({t['ops']})" if t["ops"] else ""
-        lines.append(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['target']}{ops}: {value} <= {limit}")
+        lines.append(f"  {t['status']:5} {t['target']}{ops}: {value} <= {limit}")
+    if any(t["status"] == "NOISE" for t in results["targets"]):
+        lines.append("  (NOISE: above the target, but its lower quartile of paired ratios is not)")
     return "\n".join(lines)
 
 
@@ -419,6 +430,116 @@ def loop(name: str, lib: str, size: str, calls: int) -> None:
     functools.reduce(lambda acc, _: fn(), range(calls), None)
 
 
+# --------------------------------------------------------------------------------------
+# instruction counts (valgrind --tool=callgrind): repeatable, unlike times
+
+#: Exclusive instruction counts are grouped so that the wrapper's cost can be read per kind.
+CATEGORIES = ("NumPy", "safearray C core", "object alloc/free", "Python frames",
+              "calls, lookups (CPython)", "libc", "other")
+_ALLOC = {"PyType_GenericAlloc", "_PyType_AllocNoTrack", "_PyObject_GC_Link", "_PyObject_GC_New",
+          "PyObject_GC_Del", "PyObject_GC_UnTrack", "PyObject_GC_Track", "subtype_dealloc",
+          "_PyObject_Malloc", "_PyObject_Free", "PyObject_Malloc", "PyObject_Free", "_Py_NewReference",
+          "_Py_Dealloc", "object_dealloc", "_PyObject_GC_Alloc", "gc_alloc", "_PyObject_Init",
+          "_Py_NewReferenceNoTotal", "PyObject_Init"}
+_FRAMES = {"_PyEval_EvalFrameDefault", "_PyEval_Vector", "_PyFunction_Vectorcall", "initialize_locals",
+           "_PyEvalFramePushAndInit", "_PyFrame_Clear", "_PyFrame_Push", "_PyThreadState_PopFrame",
+           "_PyThreadState_BumpFramePointer", "_PyThreadState_BumpFramePointerSlow", "clear_thread_frame",
+           "_PyFrame_ClearExceptCode", "frame_dealloc", "_PyEval_EvalFrame"}
+
+
+def _category(function: str, obj: str, file: str) -> str:
+    name = function.split("'")[0]
+    if "numpy" in obj or "openblas" in obj:
+        return "NumPy"
+    if "_speedups" in obj or file.startswith("safearray/"):
+        return "safearray C core"
+    if "libc.so" in obj or file.startswith("./"):
+        return "libc"
+    if name in _ALLOC:
+        return "object alloc/free"
+    if name in _FRAMES:
+        return "Python frames"
+    if "libpython" in obj or "Python-3" in file:
+        return "calls, lookups (CPython)"
+    return "other"
+
+
+def callgrind_counts(out_file: str) -> dict[str, float]:
+    """Exclusive instruction counts per function (``file:function [object]``) of a callgrind file."""
+    import re
+    import subprocess
+
+    text = subprocess.run(["callgrind_annotate", "--auto=no", "--threshold=100", out_file], capture_output=True,
+                          text=True, check=True).stdout
+    counts: dict[str, float] = {}
+    pattern = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(\S.*?)(?: \[(.*)\])?$")
+    started = False
+    for line in text.splitlines():
+        if "file:function" in line:
+            started = True
+            continue
+        m = pattern.match(line)
+        if started and m:
+            where, obj = m.group(2), m.group(3) or ""
+            key = f"{where} [{obj}]"
+            counts[key] = counts.get(key, 0) + int(m.group(1).replace(",", ""))
+    return counts
+
+
+def callgrind(names: list[str], size: str, calls: int) -> dict[str, Any]:
+    """Instructions per call of each operation, per category, for NumPy and safearray."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    if shutil.which("valgrind") is None or shutil.which("callgrind_annotate") is None:
+        raise SystemExit("--callgrind needs valgrind (apt-get install valgrind)")
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            row: dict[str, Any] = {}
+            for lib in ("numpy", "safearray"):
+                out = os.path.join(tmp, f"{lib}.out")
+                subprocess.run(
+                    ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+                     "--toggle-collect=functools_reduce", f"--callgrind-out-file={out}",
+                     sys.executable, os.path.abspath(__file__), f"--loop={name}", "--lib", lib,
+                     "--sizes", size, "--calls", str(calls)],
+                    check=True, capture_output=True)
+                functions = {k: v / calls for k, v in callgrind_counts(out).items()}
+                per_category = dict.fromkeys(CATEGORIES, 0.0)
+                for key, value in functions.items():
+                    where, _, obj = key.rpartition(" [")
+                    file, _, function = where.rpartition(":")
+                    per_category[_category(function, obj.rstrip("]"), file)] += value
+                row[lib] = {"total": sum(functions.values()), "categories": per_category,
+                            "functions": functions}
+            results[name] = row
+            print(f"callgrind: {name} done", file=sys.stderr, flush=True)
+    return results
+
+
+def summarise_callgrind(results: dict[str, Any], top: int = 8) -> str:
+    """Per operation: instructions per call by category, and the functions that add the most."""
+    lines = []
+    for name, row in results.items():
+        npy, saf = row["numpy"], row["safearray"]
+        lines += ["", f"{name}: {npy['total']:.0f} instructions per call in NumPy, {saf['total']:.0f} "
+                      f"in safearray (+{saf['total'] - npy['total']:.0f}; the loop itself is in both)",
+                  f"  {'category':28} {'numpy':>8} {'safearray':>10} {'extra':>8}"]
+        for cat in CATEGORIES:
+            a, b = npy["categories"][cat], saf["categories"][cat]
+            if a or b:
+                lines.append(f"  {cat:28} {a:8.0f} {b:10.0f} {b - a:+8.0f}")
+        keys = set(npy["functions"]) | set(saf["functions"])
+        extra = {k: saf["functions"].get(k, 0) - npy["functions"].get(k, 0) for k in keys}
+        lines.append("  functions that add the most (exclusive instructions per call):")
+        for k in sorted(extra, key=extra.__getitem__, reverse=True)[:top]:
+            where = k.split(" [")[0]
+            lines.append(f"    {extra[k]:+7.0f}  {where.rpartition('/')[2][-70:]}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="3 short samples per operation (a smoke test)")
@@ -432,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loop", metavar="OP", help="only call OP --calls times (for profilers)")
     parser.add_argument("--lib", default="safearray", help="with --loop: " + ", ".join(LIBS))
     parser.add_argument("--calls", type=int, default=100_000, help="with --loop: number of calls")
+    parser.add_argument("--callgrind", metavar="OPS", help="comma-separated operations (or 'all'): "
+                        "instructions per call under valgrind, by category (uses --calls, 2000 if unset)")
     args = parser.parse_args(argv)
     names = op_names()
     if args.list:
@@ -456,6 +579,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.lib not in LIBS:
             parser.error(f"--lib: {args.lib!r} is not one of {', '.join(LIBS)}")
         loop(args.loop, args.lib, sizes[0], args.calls)
+        return 0
+    if args.callgrind is not None:
+        chosen = names if args.callgrind == "all" else [o for o in args.callgrind.split(",") if o]
+        for o in chosen:
+            if o not in names:
+                parser.error(f"--callgrind: {o!r} is not an operation; use --list to see them")
+        calls = args.calls if "--calls" in (argv if argv is not None else sys.argv) else 2000
+        counted = callgrind(chosen, sizes[0], calls)
+        print(summarise_callgrind(counted))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(counted, f, indent=1)
         return 0
     repeats = args.repeats or (3 if args.quick else 9)
     target = 0.002 if args.quick else 0.03
