@@ -11,14 +11,15 @@ objects. Names that safearray deliberately leaves out are listed in
 from __future__ import annotations
 
 import functools
+import mmap
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
-from ._array import SafeArray, _wrap, call_function, call_ufunc, writes_into
-from ._errors import NotCoveredError
+from ._array import SafeArray, _root, _wrap, call_function, call_ufunc, writes_into
+from ._errors import NotCoveredError, SafeArrayValueError
 from ._policy import OpName
 
 __all__ = ["MIRROR", "NOT_COVERED", "ufunc", "wrap_function", "lookup"]
@@ -45,7 +46,7 @@ NOT_COVERED: dict[str, str] = {
 #: Modules mirrored function by function (their functions return tagged arrays).
 _WRAPPED_MODULES = ("linalg", "fft", "emath", "strings")
 #: Modules and names handed through unchanged (types, constants, helpers with no arrays out).
-_PASSED_MODULES = ("dtypes", "exceptions", "typing", "testing", "lib", "polynomial")
+_PASSED_MODULES = ("dtypes", "exceptions", "typing", "testing", "polynomial")
 
 
 class ufunc:
@@ -144,10 +145,10 @@ class _IndexTrick:
 class _Module(types.ModuleType):
     """A module mirrored function by function (``sa.linalg``, ``sa.fft``, ...)."""
 
-    def __init__(self, name: str, source: types.ModuleType) -> None:
+    def __init__(self, name: str, source: types.ModuleType, names: tuple[str, ...] | None = None) -> None:
         super().__init__(f"safearray.{name}", source.__doc__)
         self._source = source
-        for attr in getattr(source, "__all__", dir(source)):
+        for attr in names or getattr(source, "__all__", dir(source)):
             if not attr.startswith("_"):
                 setattr(self, attr, _mirror(getattr(source, attr), f"{name}.{attr}"))
 
@@ -174,10 +175,61 @@ def _mirror(obj: Any, qualname: str) -> Any:
 # np.random: Generators whose results are Copies
 
 
-class Generator:
+def _method_caller(kind: str, name: str) -> Callable[..., Any]:
+    """A function ``f(obj, *args, **kwargs)`` calling ``obj.<name>``, labelled ``random.<kind>.<name>``.
+
+    Made once per method name, so that the calls of every Generator share one
+    function (a bound method per call would be a new callable each time).
+    """
+    key = (kind, name)
+    caller = _CALLERS.get(key)
+    if caller is None:
+
+        def call(obj: Any, *args: Any, **kwargs: Any) -> Any:
+            return getattr(obj, name)(*args, **kwargs)
+
+        call.__name__ = call.__qualname__ = f"random.{kind}.{name}"
+        caller = _CALLERS[key] = call
+    return caller
+
+
+_CALLERS: dict[tuple[str, str], Callable[..., Any]] = {}
+
+
+class _RandomWrapper:
+    """Common part of :class:`Generator` and :class:`RandomState`: methods give tagged arrays."""
+
+    __slots__ = ("_g",)
+    _g: Any
+    _kind = ""
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._g, name)
+        if name.startswith("_") or not callable(attr):
+            return attr
+        caller = _method_caller(self._kind, name)
+        g = self._g
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return call_function(caller, (g, *args), kwargs)
+
+        method.__name__ = name
+        method.__doc__ = getattr(attr, "__doc__", None)
+        return method
+
+    def shuffle(self, x: Any, axis: int = 0) -> None:
+        """Shuffle ``x`` in place (a checked write), as NumPy's ``shuffle``."""
+        if self._kind == "Generator":
+            call_function(_shuffle, (self._g, x), {"axis": axis})
+        else:
+            call_function(_legacy_shuffle_of, (self._g, x), {})
+
+
+class Generator(_RandomWrapper):
     """A :class:`numpy.random.Generator` whose results are Copies.
 
-    ``shuffle`` writes into its argument, so it goes through the write policy.
+    ``shuffle`` writes into its argument, so it goes through the write policy;
+    ``out=`` arguments (``rng.random(out=x)``) are judged writes that return ``x`` itself.
 
     Examples
     --------
@@ -187,30 +239,53 @@ class Generator:
     'Copy'
     """
 
-    __slots__ = ("_g",)
+    __slots__ = ()
+    _kind = "Generator"
 
     def __init__(self, bit_generator: Any) -> None:
+        if isinstance(bit_generator, Generator):
+            bit_generator = bit_generator._g
         self._g = bit_generator if isinstance(bit_generator, np.random.Generator) else (
             np.random.Generator(bit_generator))
 
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._g, name)
-        return wrap_function(attr) if callable(attr) and not name.startswith("_") else attr
-
-    def shuffle(self, x: Any, axis: int = 0) -> None:
-        """Shuffle ``x`` in place (a checked write), as :meth:`numpy.random.Generator.shuffle`."""
-        call_function(_shuffle, (self._g, x), {"axis": axis})
+    def spawn(self, n_children: int) -> list[Generator]:
+        """Independent child Generators, as :meth:`numpy.random.Generator.spawn`."""
+        return [Generator(g) for g in self._g.spawn(n_children)]
 
     def __repr__(self) -> str:
         return f"safearray.random.Generator({self._g.bit_generator!r})"
+
+
+class RandomState(_RandomWrapper):
+    """NumPy's legacy :class:`numpy.random.RandomState` whose results are Copies.
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> type(sa.random.RandomState(0).uniform(size=2)).__name__
+    'Copy'
+    """
+
+    __slots__ = ()
+    _kind = "RandomState"
+
+    def __init__(self, seed: Any = None) -> None:
+        self._g = seed if isinstance(seed, np.random.RandomState) else np.random.RandomState(seed)
+
+    def __repr__(self) -> str:
+        return f"safearray.random.RandomState({self._g.get_state()[0]!r})"
 
 
 def _shuffle(gen: np.random.Generator, x: Any, axis: int = 0) -> None:
     gen.shuffle(x, axis=axis)
 
 
+def _legacy_shuffle_of(state: np.random.RandomState, x: Any) -> None:
+    state.shuffle(x)
+
+
 def _default_rng(seed: Any = None) -> Generator:
-    """A :class:`Generator` from :func:`numpy.random.default_rng`.
+    """A :class:`Generator` from :func:`numpy.random.default_rng` (a Generator given is returned).
 
     Examples
     --------
@@ -218,6 +293,8 @@ def _default_rng(seed: Any = None) -> Generator:
     >>> sa.random.default_rng(42).integers(0, 10, size=3).shape
     (3,)
     """
+    if isinstance(seed, Generator):
+        return seed
     return Generator(np.random.default_rng(seed))
 
 
@@ -225,6 +302,7 @@ def _make_random() -> _Module:
     mod = _Module("random", np.random)
     mod.default_rng = _default_rng  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
     mod.Generator = Generator  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+    mod.RandomState = RandomState  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
     mod.shuffle = wrap_function(_legacy_shuffle, "random.shuffle")  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
     return mod
 
@@ -235,16 +313,69 @@ def _legacy_shuffle(x: Any) -> None:
 
 _shuffle.__name__ = "random.Generator.shuffle"
 _legacy_shuffle.__name__ = "random.shuffle"
+_legacy_shuffle_of.__name__ = "random.RandomState.shuffle"
 writes_into(_shuffle, 1, "x")
 writes_into(_legacy_shuffle, 0, "x")
+writes_into(_legacy_shuffle_of, 1, "x")
+
+
+# ----------------------------------------------------------------------------------
+# functions whose results need more than the generic wrapper
+
+
+class vectorize:
+    """:class:`numpy.vectorize` whose results are tagged arrays (Copies: vectorize makes new arrays).
+
+    Examples
+    --------
+    >>> import safearray as sa
+    >>> sa.vectorize(lambda v: v * 2)(sa.arange(3))
+    Copy([0, 2, 4])
+    """
+
+    __slots__ = ("_v",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._v = np.vectorize(*args, **kwargs)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        r = call_function(_call_vectorized, (self._v, *args), kwargs)
+        return self if r is self._v else r  # ``@sa.vectorize(otypes=...)`` used as a decorator
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._v, name)
+
+    def __repr__(self) -> str:
+        return f"safearray.vectorize({self._v.pyfunc!r})"
+
+
+def _call_vectorized(v: Any, *args: Any, **kwargs: Any) -> Any:
+    return v(*args, **kwargs)
+
+
+_call_vectorized.__name__ = "vectorize"
+
+
+def _genfromtxt(*args: Any, **kwargs: Any) -> Any:
+    if kwargs.get("usemask"):
+        raise SafeArrayValueError(
+            "genfromtxt(usemask=True) returns a masked array, which safearray does not cover "
+            "(see docs/namespace.md); use usemask=False (missing values become filling_values, "
+            "NaN for floats) or numpy.genfromtxt."
+        )
+    return call_function(np.genfromtxt, args, kwargs)
 
 
 # ----------------------------------------------------------------------------------
 # I/O that gives Views of files
 
 
-class NpzFile:
-    """A lazily loaded ``.npz`` archive whose arrays come out as Copies (see :func:`numpy.load`)."""
+class NpzFile(Mapping[str, Any]):
+    """A lazily loaded ``.npz`` archive whose arrays come out as Copies (see :func:`numpy.load`).
+
+    A read-only mapping from names to arrays, as NumPy's ``NpzFile``: ``archive["x"]``,
+    ``archive.f.x``, ``archive.items()``, ``"x" in archive``, ``dict(archive)``.
+    """
 
     __slots__ = ("_f",)
 
@@ -252,7 +383,7 @@ class NpzFile:
         self._f = f
 
     def __getitem__(self, key: str) -> Any:
-        return _wrap(self._f[key], [], OpName("sa.load()"))
+        return _wrap(self._f[key], [], _OP_LOAD)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._f)
@@ -260,14 +391,18 @@ class NpzFile:
     def __len__(self) -> int:
         return len(self._f)
 
-    def keys(self) -> Any:
-        """Names of the arrays in the archive."""
-        return self._f.keys()
+    def __contains__(self, key: object) -> bool:
+        return key in self._f
 
     @property
     def files(self) -> list[str]:
         """Names of the arrays in the archive."""
         return list(self._f.files)
+
+    @property
+    def f(self) -> _NpzAttributes:
+        """The arrays as attributes: ``archive.f.x`` is ``archive["x"]``."""
+        return _NpzAttributes(self)
 
     def close(self) -> None:
         """Close the archive."""
@@ -279,18 +414,76 @@ class NpzFile:
     def __exit__(self, *exc: object) -> None:
         self._f.close()
 
+    def __repr__(self) -> str:
+        return f"safearray.NpzFile({self.files!r})"
+
+
+class _NpzAttributes:
+    __slots__ = ("_archive",)
+
+    def __init__(self, archive: NpzFile) -> None:
+        self._archive = archive
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._archive[name]
+        except KeyError:
+            raise AttributeError(
+                f"the archive has no array {name!r}; it has {self._archive.files!r}") from None
+
+    def __dir__(self) -> list[str]:
+        return self._archive.files
+
+
+_OP_LOAD = OpName("sa.load()")
+
 
 def _load(*args: Any, **kwargs: Any) -> Any:
     r = call_function(np.load, args, kwargs)
     return NpzFile(r) if isinstance(r, np.lib.npyio.NpzFile) else r
 
 
-def _memmap(*args: Any, **kwargs: Any) -> Any:
-    return call_function(np.memmap, args, kwargs)
+class _MemmapType(type):
+    """``isinstance(x, sa.memmap)`` holds for the tagged arrays whose memory is a mapped file."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, SafeArray) and isinstance(_root(obj._a), mmap.mmap)
+
+
+class memmap(metaclass=_MemmapType):
+    """Memory-map a file, as :class:`numpy.memmap`: the result is a View whose writes reach the file.
+
+    ``isinstance(x, sa.memmap)`` holds for it, for its Views and for the arrays of
+    ``sa.load(..., mmap_mode=...)``. Writes go to the shared mapping of the file, so other
+    readers of the file see them at once; the tagged array has no ``flush()`` method (the
+    operating system writes the pages back, at the latest when the mapping is closed).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import safearray as sa
+    >>> path = os.path.join(tempfile.mkdtemp(), "data.bin")
+    >>> m = sa.memmap(path, dtype=sa.float32, mode="w+", shape=(3,))
+    >>> type(m).__name__, isinstance(m, sa.memmap)
+    ('View', True)
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        return call_function(np.memmap, args, kwargs)
 
 
 # ----------------------------------------------------------------------------------
 # the mirror
+
+
+def _make_lib(emath: _Module) -> _Module:
+    """``sa.lib``: NumPy's ``numpy.lib``, with the array functions of its submodules tagged."""
+    lib = _Module("lib", np.lib)
+    tricks = _Module("lib.stride_tricks", np.lib.stride_tricks, ("as_strided", "sliding_window_view"))
+    setattr(lib, "stride_tricks", tricks)
+    setattr(lib, "array_utils", _Module("lib.array_utils", np.lib.array_utils))
+    setattr(lib, "scimath", emath)
+    return lib
 
 
 def _build() -> dict[str, Any]:
@@ -302,19 +495,20 @@ def _build() -> dict[str, Any]:
         if name in _WRAPPED_MODULES:
             mirror[name] = _Module(name, obj)
         elif name in _PASSED_MODULES or isinstance(obj, types.ModuleType):
-            if name != "random":
+            if name not in ("random", "lib"):
                 mirror[name] = obj
         elif name in ("r_", "c_", "mgrid", "ogrid"):
             mirror[name] = _IndexTrick(obj)
         else:
             mirror[name] = _mirror(obj, name)
     mirror["random"] = _make_random()
+    mirror["lib"] = _make_lib(mirror["emath"])
     functools.update_wrapper(_load, np.load)
     mirror["load"] = _load
-    functools.update_wrapper(_memmap, np.memmap.__new__)
-    _memmap.__doc__ = "Memory-map a file: the result is a View whose writes reach the file.\n\n" + (
-        np.memmap.__doc__ or "")
-    mirror["memmap"] = _memmap
+    functools.update_wrapper(_genfromtxt, np.genfromtxt)
+    mirror["genfromtxt"] = _genfromtxt
+    mirror["memmap"] = memmap
+    mirror["vectorize"] = vectorize
     mirror["ndarray"] = SafeArray
     return mirror
 
