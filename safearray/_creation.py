@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import numpy as np
@@ -39,7 +41,16 @@ def _why_copy(obj: Any, dtype: np.dtype[Any] | None, order: str | None) -> str:
     """Why NumPy cannot make the requested array without copying ``obj``."""
     if isinstance(obj, _TAGGED):
         obj = obj._a
+    if not isinstance(obj, (_ndarray, *_FRESH_TYPES)) and _takes_copy(_type(obj)):
+        # a buffer or a foreign array: the reason is in the array NumPy sees without copying
+        try:
+            obj = _np_array(obj, copy=False)
+        except Exception:  # noqa: BLE001  (only a message is at stake)
+            pass
     if not isinstance(obj, _ndarray):
+        if not _takes_copy(_type(obj)):
+            return (f"the input's {type(obj).__name__}.__array__ takes no copy= argument (NumPy 1 "
+                    f"style), so NumPy cannot get its data without a copy")
         return f"the input is a {type(obj).__name__}, not an array, so a new array must be built"
     if dtype is not None and dtype != obj.dtype:
         return f"changing the dtype from {obj.dtype} to {dtype} needs a copy"
@@ -83,7 +94,7 @@ def _convert(
         if r is obj or _root(r) is root:
             return _view_of_raw(r, root, obj, _OP_ASARRAY)
         return _copy(r)
-    if copy is None and not isinstance(obj, _FRESH_TYPES):
+    if copy is None and not isinstance(obj, _FRESH_TYPES) and _takes_copy(_type(obj)):
         # buffers, memoryviews and foreign arrays: a View exactly when NumPy needs no copy
         try:
             r = _np_array(obj, dtype=dtype, order=order or "K", copy=False, **kw)
@@ -91,9 +102,7 @@ def _convert(
             pass
         else:
             r = _exact(r)
-            root = _root(r)
-            given: Any = obj
-            return _view_of_raw(r, given if root is r else root, given, _OP_ASARRAY)
+            return _view_of_raw(r, _owner(r, obj), obj, _OP_ASARRAY)
     try:
         r = _np_array(obj, dtype=dtype, order=order or "K", copy=copy, **kw)
     except ValueError as exc:
@@ -102,10 +111,44 @@ def _convert(
         raise
     r = _exact(r)
     if copy is False:
-        root = _root(r)
         given = cast(Any, obj)
-        return _view_of_raw(r, given if root is r else root, given, _OP_ASARRAY)
+        return _view_of_raw(r, _owner(r, given), given, _OP_ASARRAY)
     return _copy(r)
+
+
+def _owner(r: Any, given: Any) -> object:
+    """The owner of the memory of ``r``, which NumPy made from ``given`` without copying.
+
+    The caller's own buffer (``bytearray``, ``array.array``, ``memoryview``, ...) rather than
+    the memoryview NumPy wraps it in; the memory owner behind a foreign array; ``given``
+    itself when the array it handed over owns its memory.
+    """
+    root: Any = _root(r)
+    if root is r:
+        return given
+    if type(root) is memoryview:
+        inner: object = root.obj
+        if inner is given or (type(given) is memoryview and inner is given.obj):
+            return given
+    return root
+
+
+@functools.lru_cache(maxsize=256)
+def _takes_copy(kind: type) -> bool:
+    """Whether NumPy can ask objects of type ``kind`` for their data without a copy.
+
+    True unless ``kind.__array__`` is a NumPy 1 style method without a ``copy`` parameter:
+    NumPy warns (DeprecationWarning) when asked for ``copy=False`` from those, and
+    :func:`numpy.asarray` itself never asks them, so neither does safearray.
+    """
+    method = getattr(kind, "__array__", None)
+    if method is None:
+        return True
+    try:
+        params = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):  # a builtin without a signature: assume NumPy 2's protocol
+        return True
+    return any(p.name == "copy" or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
 _T = TypeVar("_T", bound=np.generic)
@@ -192,11 +235,14 @@ def asarray(
             return _copy(np.array(obj._a if t is not _ndarray else obj, copy=True))
     copy = check_copy(copy)
     dt = check_dtype(dtype)
-    order = check_order(order)
+    order_given, order = order, check_order(order)
     check_device(device)
     check_like(like)
     if like is not None and not isinstance(like, SafeArray):
-        return _np_asarray_dispatch(obj, dtype=dt, order=order, copy=copy, like=like)
+        # NEP 35: another array type answers, and sees the arguments as the caller gave them
+        given = {"dtype": dtype, "order": order_given, "device": device, "copy": copy}
+        kwargs = {k: v for k, v in given.items() if v is not None}
+        return _np_asarray_dispatch(obj, like=like, **kwargs)
     return _convert(obj, dt, order, copy)
 
 
@@ -235,11 +281,19 @@ def array(
     """
     copy = check_copy(copy)
     dt = check_dtype(dtype)
-    order = check_order(order)
+    order_given, order = order, check_order(order)
     ndmin = check_ndmin(ndmin)
     check_like(like)
     if like is not None and not isinstance(like, SafeArray):
-        return _np_array(obj, dtype=dt, order=order or "K", copy=copy, ndmin=ndmin, like=like)
+        # NEP 35: another array type answers, and sees the arguments as the caller gave them
+        kwargs: dict[str, Any] = {} if dtype is None else {"dtype": dtype}
+        if copy is not True:
+            kwargs["copy"] = copy
+        if order_given != "K":
+            kwargs["order"] = order_given
+        if ndmin:
+            kwargs["ndmin"] = ndmin
+        return _np_array(obj, like=like, **kwargs)
     return _convert(obj, dt, order, copy, ndmin)
 
 

@@ -38,8 +38,11 @@ REMOVED_ALIASES: dict[str, str] = {
     "void0": "void",
 }
 
+#: Extended-precision names that exist only where the C long double has that width.
 _EXTENDED = {"float128": "float64 or longdouble", "complex256": "complex128 or clongdouble",
-             "float96": "float64 or longdouble", "complex192": "complex128 or clongdouble"}
+             "float96": "float64 or longdouble", "complex192": "complex128 or clongdouble",
+             "f16": "'f8' or 'g' (longdouble)", "c32": "'c16' or 'G' (clongdouble)",
+             "f12": "'f8' or 'g' (longdouble)", "c24": "'c16' or 'G' (clongdouble)"}
 
 _VALID_NAMES = sorted(
     {k for k in np.sctypeDict if len(k) > 1}
@@ -105,7 +108,7 @@ def check_order(order: object, allowed: str = "KACF", param: str = "order") -> s
 
 def check_device(device: object) -> None:
     """Accept ``None`` and ``"cpu"``; raise ValueError for any other device."""
-    if device is None or device == "cpu":
+    if device is None or (isinstance(device, str) and device == "cpu"):
         return
     raise SafeArrayValueError(
         f"device={device!r} is not supported: safearray arrays live in host memory, "
