@@ -1,6 +1,6 @@
 """The Array API standard namespace of safearray: ``x.__array_namespace__()``.
 
-Conforms to the 2024.12 version of the standard (``__array_api_version__``), for arrays
+Conforms to the 2025.12 version of the standard (``__array_api_version__``), for arrays
 that are safearray's tagged Views and Copies. Most functions are the ``sa.`` mirror of
 NumPy's own (NumPy 2 follows the standard closely); the few where NumPy differs from the
 standard are wrapped here, and only here, so that code written for NumPy elsewhere keeps
@@ -8,8 +8,18 @@ NumPy's behaviour:
 
 * ``sort`` / ``argsort`` take ``descending`` and ``stable``;
 * ``finfo`` / ``iinfo`` accept arrays and give Python numbers;
-* ``meshgrid`` / ``broadcast_arrays`` return lists;
-* ``astype`` takes ``device``; ``asarray`` validates like :func:`safearray.asarray`.
+* ``astype`` takes ``device``; ``asarray`` validates like :func:`safearray.asarray`;
+* ``clip`` takes ``min``/``max``; ``fft.fftfreq``/``rfftfreq`` take ``dtype``/``device``;
+* ``floor_divide``, ``expm1`` and ``tanh`` give the standard's special-case values where
+  NumPy's differ (infinite operands; complex infinities, NaNs and zeros);
+* ``isin`` and ``broadcast_shapes`` take the standard's signatures, ``linalg.eig`` /
+  ``linalg.eigvals`` always give complex results, and ``__array_namespace_info__().devices()``
+  is a tuple (all new in 2025.12).
+
+``meshgrid`` and ``broadcast_arrays`` return tuples, as 2025.12 asks (and NumPy does).
+``x.__array_namespace__(api_version="2023.12" | "2024.12")`` is accepted and gives this same
+namespace, as NumPy does for its own older versions: the one difference those versions see
+is tuples where they specified lists.
 
 Conformance is measured with the public test suite data-apis/array-api-tests; see
 ``docs/array_api.md`` for the settings, counts and remaining failures.
@@ -27,7 +37,7 @@ from __future__ import annotations
 import builtins
 import types
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -38,8 +48,8 @@ from ._validate import check_device
 
 _convert: Any = asarray  # internal calls: the argument is already an array
 
-__array_api_version__ = "2024.12"
-SUPPORTED_VERSIONS = ("2023.12", "2024.12")
+__array_api_version__ = "2025.12"
+SUPPORTED_VERSIONS = ("2023.12", "2024.12", "2025.12")
 
 # --------------------------------------------------------------------------------------
 # names taken unchanged from the mirror of NumPy's namespace
@@ -50,24 +60,24 @@ _FROM_MIRROR = (
     "float32", "float64", "complex64", "complex128", "e", "inf", "nan", "newaxis", "pi",
     # creation
     "arange", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like", "linspace",
-    "ones", "ones_like", "tril", "triu", "zeros", "zeros_like",
+    "meshgrid", "ones", "ones_like", "tril", "triu", "zeros", "zeros_like",
     # data type functions
     "can_cast", "isdtype", "result_type",
     # elementwise
     "abs", "acos", "acosh", "add", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and",
     "bitwise_left_shift", "bitwise_invert", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
-    "ceil", "conj", "copysign", "cos", "cosh", "divide", "equal", "exp", "expm1", "floor",
+    "ceil", "conj", "copysign", "cos", "cosh", "divide", "equal", "exp", "floor",
     "greater", "greater_equal", "hypot", "imag", "isfinite", "isinf", "isnan",
     "less", "less_equal", "log", "log1p", "log2", "log10", "logaddexp", "logical_and",
     "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "multiply", "negative",
     "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "round",
-    "sign", "signbit", "sin", "sinh", "square", "sqrt", "subtract", "tan", "tanh", "trunc",
+    "sign", "signbit", "sin", "sinh", "square", "sqrt", "subtract", "tan", "trunc",
     # indexing
     "take", "take_along_axis",
     # linear algebra
     "matmul", "matrix_transpose", "tensordot", "vecdot",
     # manipulation
-    "broadcast_to", "concat", "expand_dims", "flip", "moveaxis", "permute_dims", "repeat",
+    "broadcast_arrays", "broadcast_to", "concat", "expand_dims", "flip", "moveaxis", "permute_dims", "repeat",
     "reshape", "roll", "squeeze", "stack", "tile", "unstack",
     # searching
     "argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where",
@@ -91,7 +101,7 @@ e, inf, nan, newaxis, pi = MIRROR["e"], MIRROR["inf"], MIRROR["nan"], MIRROR["ne
 
 arange, empty, empty_like, eye = MIRROR["arange"], MIRROR["empty"], MIRROR["empty_like"], MIRROR["eye"]
 from_dlpack, full, full_like = MIRROR["from_dlpack"], MIRROR["full"], MIRROR["full_like"]
-linspace, ones, ones_like = MIRROR["linspace"], MIRROR["ones"], MIRROR["ones_like"]
+linspace, meshgrid, ones, ones_like = MIRROR["linspace"], MIRROR["meshgrid"], MIRROR["ones"], MIRROR["ones_like"]
 tril, triu, zeros, zeros_like = MIRROR["tril"], MIRROR["triu"], MIRROR["zeros"], MIRROR["zeros_like"]
 
 can_cast, isdtype, result_type = MIRROR["can_cast"], MIRROR["isdtype"], MIRROR["result_type"]
@@ -103,7 +113,7 @@ bitwise_invert, bitwise_or = MIRROR["bitwise_invert"], MIRROR["bitwise_or"]
 bitwise_right_shift, bitwise_xor = MIRROR["bitwise_right_shift"], MIRROR["bitwise_xor"]
 ceil, conj, copysign = MIRROR["ceil"], MIRROR["conj"], MIRROR["copysign"]
 cos, cosh, divide, equal = MIRROR["cos"], MIRROR["cosh"], MIRROR["divide"], MIRROR["equal"]
-exp, expm1, floor = MIRROR["exp"], MIRROR["expm1"], MIRROR["floor"]
+exp, floor = MIRROR["exp"], MIRROR["floor"]
 greater, greater_equal, hypot = MIRROR["greater"], MIRROR["greater_equal"], MIRROR["hypot"]
 imag, isfinite, isinf, isnan = MIRROR["imag"], MIRROR["isfinite"], MIRROR["isinf"], MIRROR["isnan"]
 less, less_equal, log, log1p = MIRROR["less"], MIRROR["less_equal"], MIRROR["log"], MIRROR["log1p"]
@@ -115,13 +125,14 @@ nextafter, not_equal, positive, pow = MIRROR["nextafter"], MIRROR["not_equal"], 
 real, reciprocal, remainder, round = MIRROR["real"], MIRROR["reciprocal"], MIRROR["remainder"], MIRROR["round"]  # noqa: A001
 sign, signbit, sin, sinh = MIRROR["sign"], MIRROR["signbit"], MIRROR["sin"], MIRROR["sinh"]
 square, sqrt, subtract = MIRROR["square"], MIRROR["sqrt"], MIRROR["subtract"]
-tan, tanh, trunc = MIRROR["tan"], MIRROR["tanh"], MIRROR["trunc"]
+tan, trunc = MIRROR["tan"], MIRROR["trunc"]
 
 take, take_along_axis = MIRROR["take"], MIRROR["take_along_axis"]
 matmul, matrix_transpose = MIRROR["matmul"], MIRROR["matrix_transpose"]
 tensordot, vecdot = MIRROR["tensordot"], MIRROR["vecdot"]
 
-broadcast_to, concat, expand_dims, flip = MIRROR["broadcast_to"], MIRROR["concat"], MIRROR["expand_dims"], MIRROR["flip"]
+broadcast_arrays, broadcast_to = MIRROR["broadcast_arrays"], MIRROR["broadcast_to"]
+concat, expand_dims, flip = MIRROR["concat"], MIRROR["expand_dims"], MIRROR["flip"]
 moveaxis, permute_dims, repeat = MIRROR["moveaxis"], MIRROR["permute_dims"], MIRROR["repeat"]
 reshape, roll, squeeze, stack = MIRROR["reshape"], MIRROR["roll"], MIRROR["squeeze"], MIRROR["stack"]
 tile, unstack = MIRROR["tile"], MIRROR["unstack"]
@@ -137,7 +148,6 @@ max, mean, min, prod = MIRROR["max"], MIRROR["mean"], MIRROR["min"], MIRROR["pro
 std, sum, var = MIRROR["std"], MIRROR["sum"], MIRROR["var"]  # noqa: A001
 all, any, diff = MIRROR["all"], MIRROR["any"], MIRROR["diff"]  # noqa: A001
 
-__array_namespace_info__ = np.__array_namespace_info__
 
 # --------------------------------------------------------------------------------------
 # where NumPy differs from the standard
@@ -197,16 +207,6 @@ def argsort(x: Any, /, *, axis: int = -1, descending: builtins.bool = False, sta
     size = arr.shape[_normalise_axis(axis, arr.ndim)] if arr.ndim else 1
     reversed_order = MIRROR["argsort"](flip(x, axis=axis), axis=axis, kind=kind)
     return flip((size - 1) - reversed_order, axis=axis).copy()
-
-
-def meshgrid(*arrays: Any, indexing: str = "xy") -> list[Any]:
-    """Array API ``meshgrid``: a list of arrays (NumPy 2 returns a tuple)."""
-    return list(MIRROR["meshgrid"](*arrays, indexing=indexing))
-
-
-def broadcast_arrays(*arrays: Any) -> list[Any]:
-    """Array API ``broadcast_arrays``: a list of Views (NumPy 2 returns a tuple)."""
-    return list(MIRROR["broadcast_arrays"](*arrays))
 
 
 @dataclass(frozen=True)
@@ -297,6 +297,172 @@ def floor_divide(x1: Any, x2: Any, /) -> Any:
         return where(infinite, floor(divide(x1, x2)), result)
 
 
+def expm1(x: Any, /) -> Any:
+    """Array API ``expm1``: NumPy's, with the standard's complex special cases.
+
+    For complex infinities, NaNs and zeros NumPy gives ``NaN + NaN j`` or ``-0 + 0j``
+    where the standard asks for ``exp(x) - 1`` (``-1 + 0j``, ``inf + 0j``, ``+0 + 0j``, ...);
+    real arrays are NumPy's unchanged.
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.expm1(xp.asarray([complex(-xp.inf, xp.inf)])).tolist()
+    [(-1+0j)]
+    """
+    arr: Any = _convert(x)
+    if arr.dtype.kind != "c":
+        return MIRROR["expm1"](arr)
+    special = logical_or(logical_not(isfinite(arr)), equal(arr, 0))
+    if not any(special):
+        return MIRROR["expm1"](arr)
+    with np.errstate(invalid="ignore"):  # the standard defines these NaNs and infinities
+        regular = MIRROR["expm1"](where(special, 0, arr))
+        edge = subtract(exp(where(special, arr, 0)), 1)
+    return where(special, edge, regular)
+
+
+_UNIT_BY_SIGNS = (complex(1.0, 0.0), complex(1.0, -0.0), complex(-1.0, 0.0), complex(-1.0, -0.0))
+
+
+def tanh(x: Any, /) -> Any:
+    """Array API ``tanh``: NumPy's, with the standard's zero sign at complex infinities.
+
+    ``tanh(±inf + bj)`` for finite ``b`` is ``±1 + 0j`` with the zero taking ``b``'s sign;
+    NumPy's zero takes the sign of ``sin(2b)`` instead.
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.tanh(xp.asarray([complex(xp.inf, 2.0), complex(xp.inf, -2.0)])).tolist()
+    [(1+0j), (1-0j)]
+    """
+    result = MIRROR["tanh"](x)
+    if result.dtype.kind != "c":
+        return result
+    arr: Any = _convert(x)
+    a, b = real(arr), imag(arr)
+    edge = logical_and(isinf(a), isfinite(b))
+    if not any(edge):
+        return result
+    neg_a, neg_b = signbit(a), signbit(b)
+    unit = where(
+        neg_a,
+        where(neg_b, _UNIT_BY_SIGNS[3], _UNIT_BY_SIGNS[2]),
+        where(neg_b, _UNIT_BY_SIGNS[1], _UNIT_BY_SIGNS[0]),
+    )
+    return where(edge, astype(unit, result.dtype), result)
+
+
+def isin(x1: Any, x2: Any, /, *, invert: builtins.bool = False) -> Any:
+    """Array API ``isin`` (2025.12): a boolean array shaped like ``x1`` (0-d for a scalar).
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.isin(xp.asarray([1, 2, 3]), xp.asarray([2]), invert=True).tolist()
+    [True, False, True]
+    """
+    return MIRROR["isin"](x1, x2, invert=invert)
+
+
+def broadcast_shapes(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """Array API ``broadcast_shapes`` (2025.12): the shape the given shapes broadcast to.
+
+    Raises ValueError for shapes that do not broadcast together.
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.broadcast_shapes((2, 1), (3,))
+    (2, 3)
+    """
+    return tuple(builtins.int(n) for n in MIRROR["broadcast_shapes"](*shapes))
+
+
+class EigResult(NamedTuple):
+    """``linalg.eig``'s result: complex ``eigenvalues`` and ``eigenvectors``."""
+
+    eigenvalues: Any
+    eigenvectors: Any
+
+
+def _as_complex(arr: Any) -> Any:
+    return astype(arr, result_type(arr.dtype, complex64), copy=False)
+
+
+def _eig(x: Any, /) -> EigResult:
+    """Array API ``linalg.eig`` (2025.12): always complex, even when every eigenvalue is real.
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.linalg.eig(xp.eye(2, dtype=xp.float32)).eigenvalues.dtype
+    dtype('complex64')
+    """
+    values, vectors = MIRROR["linalg"].eig(x)
+    return EigResult(_as_complex(values), _as_complex(vectors))
+
+
+def _eigvals(x: Any, /) -> Any:
+    """Array API ``linalg.eigvals`` (2025.12): always complex.
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.linalg.eigvals(xp.eye(2)).dtype
+    dtype('complex128')
+    """
+    return _as_complex(MIRROR["linalg"].eigvals(x))
+
+
+_eig.__name__ = _eig.__qualname__ = "eig"
+_eigvals.__name__ = _eigvals.__qualname__ = "eigvals"
+
+
+class Info:
+    """What ``__array_namespace_info__()`` returns: NumPy's inspection answers, with
+    ``devices()`` a tuple as 2025.12 specifies (NumPy gives a list)."""
+
+    def __init__(self) -> None:
+        self._numpy: Any = np.__array_namespace_info__()
+
+    def capabilities(self) -> dict[str, Any]:
+        """The optional features: boolean indexing, data-dependent shapes, max dimensions."""
+        answer: dict[str, Any] = self._numpy.capabilities()
+        return answer
+
+    def default_device(self) -> str:
+        """The only device: ``"cpu"``."""
+        return str(self._numpy.default_device())
+
+    def default_dtypes(self, *, device: Any = None) -> dict[str, Any]:
+        """The default real, complex, integer and indexing data types."""
+        answer: dict[str, Any] = self._numpy.default_dtypes(device=device)
+        return answer
+
+    def dtypes(self, *, device: Any = None, kind: Any = None) -> dict[str, Any]:
+        """The supported data types, optionally of one kind (as :func:`isdtype`'s kinds)."""
+        answer: dict[str, Any] = self._numpy.dtypes(device=device, kind=kind)
+        return answer
+
+    def devices(self) -> tuple[str, ...]:
+        """The available devices, as a tuple: ``("cpu",)``."""
+        return tuple(str(d) for d in self._numpy.devices())
+
+
+def __array_namespace_info__() -> Info:
+    """The Array API inspection namespace.
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.__array_namespace_info__().devices()
+    ('cpu',)
+    """
+    return Info()
+
+
 def _freq(func: Any) -> Any:
     def freq(n: int, /, *, d: float = 1.0, dtype: Any = None, device: Any = None) -> Any:
         check_device(device)
@@ -322,6 +488,8 @@ linalg = _sub_namespace("linalg", (
     "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv", "qr", "slogdet", "solve",
     "svd", "svdvals", "tensordot", "trace", "vecdot", "vector_norm",
 ))
+linalg.eig = _eig  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+linalg.eigvals = _eigvals  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 fft = _sub_namespace("fft", (
     "fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft", "ihfft",
     "fftshift", "ifftshift",
@@ -331,6 +499,7 @@ fft.rfftfreq = _freq(MIRROR["fft"].rfftfreq)  # type: ignore[attr-defined]  # py
 
 __all__ = [  # pyright: ignore[reportUnsupportedDunderAll]
     "__array_api_version__", "__array_namespace_info__", "asarray", "astype", "sort", "argsort",
-    "meshgrid", "broadcast_arrays", "finfo", "iinfo", "clip", "floor_divide", "linalg", "fft",
+    "finfo", "iinfo", "clip", "floor_divide", "expm1", "tanh", "isin", "broadcast_shapes",
+    "linalg", "fft",
     *_FROM_MIRROR,
 ]
