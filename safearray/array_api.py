@@ -73,18 +73,18 @@ _FROM_MIRROR = (
     "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "round",
     "sign", "signbit", "sin", "sinh", "square", "sqrt", "subtract", "tan", "trunc",
     # indexing
-    "take", "take_along_axis",
+    "take",
     # linear algebra
     "matmul", "matrix_transpose", "tensordot", "vecdot",
     # manipulation
     "broadcast_arrays", "broadcast_to", "concat", "expand_dims", "flip", "moveaxis", "permute_dims", "repeat",
-    "reshape", "roll", "squeeze", "stack", "tile", "unstack",
+    "roll", "squeeze", "stack", "tile",
     # searching
     "argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where",
     # sets
     "unique_all", "unique_counts", "unique_inverse", "unique_values",
     # statistics
-    "cumulative_sum", "cumulative_prod", "max", "mean", "min", "prod", "std", "sum", "var",
+    "max", "mean", "min", "prod", "std", "sum", "var",
     # utility
     "all", "any", "diff",
 )
@@ -127,15 +127,14 @@ sign, signbit, sin, sinh = MIRROR["sign"], MIRROR["signbit"], MIRROR["sin"], MIR
 square, sqrt, subtract = MIRROR["square"], MIRROR["sqrt"], MIRROR["subtract"]
 tan, trunc = MIRROR["tan"], MIRROR["trunc"]
 
-take, take_along_axis = MIRROR["take"], MIRROR["take_along_axis"]
+take = MIRROR["take"]
 matmul, matrix_transpose = MIRROR["matmul"], MIRROR["matrix_transpose"]
 tensordot, vecdot = MIRROR["tensordot"], MIRROR["vecdot"]
 
 broadcast_arrays, broadcast_to = MIRROR["broadcast_arrays"], MIRROR["broadcast_to"]
 concat, expand_dims, flip = MIRROR["concat"], MIRROR["expand_dims"], MIRROR["flip"]
 moveaxis, permute_dims, repeat = MIRROR["moveaxis"], MIRROR["permute_dims"], MIRROR["repeat"]
-reshape, roll, squeeze, stack = MIRROR["reshape"], MIRROR["roll"], MIRROR["squeeze"], MIRROR["stack"]
-tile, unstack = MIRROR["tile"], MIRROR["unstack"]
+roll, squeeze, stack, tile = MIRROR["roll"], MIRROR["squeeze"], MIRROR["stack"], MIRROR["tile"]
 
 argmax, argmin, count_nonzero = MIRROR["argmax"], MIRROR["argmin"], MIRROR["count_nonzero"]
 nonzero, searchsorted, where = MIRROR["nonzero"], MIRROR["searchsorted"], MIRROR["where"]
@@ -143,7 +142,6 @@ nonzero, searchsorted, where = MIRROR["nonzero"], MIRROR["searchsorted"], MIRROR
 unique_all, unique_counts = MIRROR["unique_all"], MIRROR["unique_counts"]
 unique_inverse, unique_values = MIRROR["unique_inverse"], MIRROR["unique_values"]
 
-cumulative_sum, cumulative_prod = MIRROR["cumulative_sum"], MIRROR["cumulative_prod"]
 max, mean, min, prod = MIRROR["max"], MIRROR["mean"], MIRROR["min"], MIRROR["prod"]  # noqa: A001
 std, sum, var = MIRROR["std"], MIRROR["sum"], MIRROR["var"]  # noqa: A001
 all, any, diff = MIRROR["all"], MIRROR["any"], MIRROR["diff"]  # noqa: A001
@@ -271,8 +269,86 @@ def iinfo(type: Any, /) -> iinfo_object:  # noqa: A002
 
 
 def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:  # noqa: A002
-    """Array API ``clip(x, /, min=None, max=None)`` (NumPy's takes ``a_min``/``a_max`` first)."""
-    return MIRROR["clip"](x, min=min, max=max)
+    """Array API ``clip(x, /, min=None, max=None)`` (NumPy's takes ``a_min``/``a_max`` first).
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.clip(xp.asarray([-2, 0, 5]), max=1).tolist()
+    [-2, 0, 1]
+    """
+    if min is None and max is None:  # NumPy 2.0 refuses; the standard gives x's values
+        return astype(x, _convert(x).dtype, copy=True)
+    return MIRROR["clip"](x, min, max)
+
+
+def reshape(x: Any, /, shape: tuple[int, ...], *, copy: builtins.bool | None = None) -> Any:
+    """Array API ``reshape``: :meth:`SafeArray.reshape` with ``copy`` (NumPy 2.0 has none).
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> xp.reshape(xp.arange(6), (2, 3), copy=True).shape
+    (2, 3)
+    """
+    arr: Any = _convert(x)
+    return arr.reshape(shape, copy=copy)
+
+
+def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Any:
+    """Array API ``take_along_axis``: ``axis`` defaults to -1 (NumPy < 2.3 requires it).
+
+    Examples
+    --------
+    >>> from safearray import array_api as xp
+    >>> x = xp.asarray([[3, 1, 2]])
+    >>> xp.take_along_axis(x, xp.argsort(x)).tolist()
+    [[1, 2, 3]]
+    """
+    return MIRROR["take_along_axis"](x, indices, axis=axis)
+
+
+def _unstack(x: Any, /, *, axis: int = 0) -> tuple[Any, ...]:
+    """Array API ``unstack`` for NumPy 2.0, which lacks it: Views, one per index along ``axis``."""
+    arr: Any = _convert(x)
+    if arr.ndim == 0:
+        raise ValueError("unstack: x must have at least one dimension, got a 0-d array.")
+    moved: Any = moveaxis(arr, axis, 0)
+    return tuple(moved[i] for i in range(moved.shape[0]))
+
+
+def _cumulative(reduce: str, initial: int) -> Any:
+    """Array API ``cumulative_sum`` / ``cumulative_prod`` for NumPy 2.0, which lacks them."""
+
+    def cumulative(
+        x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: builtins.bool = False
+    ) -> Any:
+        arr: Any = _convert(x)
+        if arr.ndim == 0:
+            raise ValueError(f"{cumulative.__name__}: x must have at least one dimension, got a 0-d array.")
+        if axis is None:
+            if arr.ndim > 1:
+                raise ValueError(f"{cumulative.__name__}: axis is required for arrays of more than one dimension.")
+            axis = 0
+        out: Any = MIRROR[reduce](arr, axis=axis, dtype=dtype)
+        if not include_initial:
+            return out
+        shape = list(out.shape)
+        shape[axis] = 1
+        return concat([full(tuple(shape), initial, dtype=out.dtype), out], axis=axis)
+
+    return cumulative
+
+
+_cumulative_sum = _cumulative("cumsum", 0)
+_cumulative_prod = _cumulative("cumprod", 1)
+_cumulative_sum.__name__ = _cumulative_sum.__qualname__ = "cumulative_sum"
+_cumulative_prod.__name__ = _cumulative_prod.__qualname__ = "cumulative_prod"
+
+# NumPy's own where it has them (2.1 and later)
+unstack: Any = MIRROR.get("unstack", _unstack)
+cumulative_sum: Any = MIRROR.get("cumulative_sum", _cumulative_sum)
+cumulative_prod: Any = MIRROR.get("cumulative_prod", _cumulative_prod)
 
 
 def floor_divide(x1: Any, x2: Any, /) -> Any:
@@ -420,35 +496,50 @@ _eig.__name__ = _eig.__qualname__ = "eig"
 _eigvals.__name__ = _eigvals.__qualname__ = "eigvals"
 
 
-class Info:
-    """What ``__array_namespace_info__()`` returns: NumPy's inspection answers, with
-    ``devices()`` a tuple as 2025.12 specifies (NumPy gives a list)."""
+_DTYPE_NAMES = (
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float32", "float64", "complex64", "complex128",
+)
 
-    def __init__(self) -> None:
-        self._numpy: Any = np.__array_namespace_info__()
+
+class Info:
+    """What ``__array_namespace_info__()`` returns: the standard's inspection functions.
+
+    The answers are NumPy's (``numpy.__array_namespace_info__``, which NumPy 2.0 lacks),
+    except that ``devices()`` is a tuple as 2025.12 specifies (NumPy gives a list) and
+    ``dtypes()`` always gives ``numpy.dtype`` objects.
+    """
 
     def capabilities(self) -> dict[str, Any]:
         """The optional features: boolean indexing, data-dependent shapes, max dimensions."""
-        answer: dict[str, Any] = self._numpy.capabilities()
-        return answer
+        return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": 64}
 
     def default_device(self) -> str:
         """The only device: ``"cpu"``."""
-        return str(self._numpy.default_device())
+        return "cpu"
 
-    def default_dtypes(self, *, device: Any = None) -> dict[str, Any]:
+    def default_dtypes(self, *, device: Any = None) -> dict[str, np.dtype[Any]]:
         """The default real, complex, integer and indexing data types."""
-        answer: dict[str, Any] = self._numpy.default_dtypes(device=device)
-        return answer
+        check_device(device)
+        index = np.dtype(np.intp)
+        return {
+            "real floating": np.dtype(float64),
+            "complex floating": np.dtype(complex128),
+            "integral": index,
+            "indexing": index,
+        }
 
-    def dtypes(self, *, device: Any = None, kind: Any = None) -> dict[str, Any]:
-        """The supported data types, optionally of one kind (as :func:`isdtype`'s kinds)."""
-        answer: dict[str, Any] = self._numpy.dtypes(device=device, kind=kind)
-        return answer
+    def dtypes(self, *, device: Any = None, kind: Any = None) -> dict[str, np.dtype[Any]]:
+        """The supported data types, all or those of ``kind`` (as :func:`isdtype` takes it)."""
+        check_device(device)
+        every = {name: np.dtype(name) for name in _DTYPE_NAMES}
+        if kind is None:
+            return every
+        return {name: dtype for name, dtype in every.items() if isdtype(dtype, kind)}
 
     def devices(self) -> tuple[str, ...]:
         """The available devices, as a tuple: ``("cpu",)``."""
-        return tuple(str(d) for d in self._numpy.devices())
+        return ("cpu",)
 
 
 def __array_namespace_info__() -> Info:
@@ -499,7 +590,8 @@ fft.rfftfreq = _freq(MIRROR["fft"].rfftfreq)  # type: ignore[attr-defined]  # py
 
 __all__ = [  # pyright: ignore[reportUnsupportedDunderAll]
     "__array_api_version__", "__array_namespace_info__", "asarray", "astype", "sort", "argsort",
-    "finfo", "iinfo", "clip", "floor_divide", "expm1", "tanh", "isin", "broadcast_shapes",
+    "finfo", "iinfo", "clip", "reshape", "take_along_axis", "unstack", "cumulative_sum",
+    "cumulative_prod", "floor_divide", "expm1", "tanh", "isin", "broadcast_shapes",
     "linalg", "fft",
     *_FROM_MIRROR,
 ]

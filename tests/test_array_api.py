@@ -118,8 +118,31 @@ ONE_ARRAY: dict[str, tuple[Callable[[Any], Any], Callable[[np.ndarray], Any], in
     "isin invert": (lambda x: xp.isin(x, 3, invert=True), lambda a: np.isin(a, 3, invert=True), 0),
     "broadcast_arrays": (lambda x: xp.broadcast_arrays(x, x[..., :1]), lambda a: np.broadcast_arrays(a, a[..., :1]), 1),
     "sum": (xp.sum, np.sum, 0),
-    "cumulative_sum": (lambda x: xp.cumulative_sum(x, axis=0), lambda a: np.cumulative_sum(a, axis=0), 1),
+    "cumulative_sum": (lambda x: xp.cumulative_sum(x, axis=0), lambda a: np.cumsum(a, axis=0), 1),
+    "reshape copy": (lambda x: xp.reshape(x, (-1,), copy=True), lambda a: np.reshape(a, -1).copy(), 0),
+    "take_along_axis": (
+        lambda x: xp.take_along_axis(x, xp.argsort(x)), lambda a: np.take_along_axis(a, np.argsort(a), -1), 1
+    ),
+    "clip without bounds": (xp.clip, np.copy, 0),
+    "clip": (lambda x: xp.clip(x, min=2, max=9), lambda a: np.clip(a, 2, 9), 0),
 }
+# the namespace's own versions of what NumPy 2.0 lacks, checked against NumPy's (2.1 and later)
+if hasattr(np, "cumulative_sum"):
+    ONE_ARRAY |= {
+        "unstack (NumPy 2.0)": (
+            lambda x: xp._unstack(x, axis=-1), lambda a: np.unstack(a, axis=-1), 1  # type: ignore[attr-defined]
+        ),
+        "cumulative_sum (NumPy 2.0)": (
+            lambda x: xp._cumulative_sum(x, axis=-1, include_initial=True),
+            lambda a: np.cumulative_sum(a, axis=-1, include_initial=True),  # type: ignore[attr-defined]
+            1,
+        ),
+        "cumulative_prod (NumPy 2.0)": (
+            lambda x: xp._cumulative_prod(x, axis=0, dtype=xp.float64),
+            lambda a: np.cumulative_prod(a, axis=0, dtype=np.float64),  # type: ignore[attr-defined]
+            1,
+        ),
+    }
 
 
 @pytest.mark.parametrize("name", sorted(ONE_ARRAY))
@@ -370,16 +393,50 @@ def test_eig_and_eigvals_are_always_complex(raw: np.ndarray) -> None:
         assert_tag_is_true(part, raw)
 
 
-def test_inspection_namespace() -> None:
+KINDS = [None, "bool", "signed integer", "unsigned integer", "integral", "real floating",
+         "complex floating", "numeric", ("bool", "real floating"), ()]
+
+
+@pytest.mark.skipif(not hasattr(np, "__array_namespace_info__"), reason="NumPy 2.0 has no inspection namespace")
+@pytest.mark.parametrize("kind", KINDS)
+def test_inspection_namespace_answers_as_numpy(kind: Any) -> None:
     info, truth = xp.__array_namespace_info__(), np.__array_namespace_info__()
-    assert info.devices() == ("cpu",) and type(info.devices()) is tuple
-    assert info.default_device() == "cpu"
+    assert info.devices() == tuple(truth.devices()) == ("cpu",) and type(info.devices()) is tuple
+    assert info.default_device() == truth.default_device() == "cpu"
     assert info.capabilities() == truth.capabilities()
-    assert info.default_dtypes() == truth.default_dtypes()
-    assert info.dtypes(kind="integral") == truth.dtypes(kind="integral")
-    assert info.dtypes() == truth.dtypes()
+    assert info.default_dtypes() == truth.default_dtypes() == info.default_dtypes(device="cpu")
+    got = info.dtypes(kind=kind)
+    assert got == {name: np.dtype(dtype) for name, dtype in truth.dtypes(kind=kind).items()}
+    assert all(type(dtype) is type(np.dtype(name)) for name, dtype in got.items())
+
+
+def test_inspection_namespace_refuses_bad_arguments() -> None:
+    info = xp.__array_namespace_info__()
     for device in info.devices():
-        xp.zeros(1, device=device)
+        assert xp.zeros(1, device=device).device == device
+    with pytest.raises(ValueError, match="device"):
+        info.dtypes(device="gpu")
+    with pytest.raises(ValueError, match="device"):
+        info.default_dtypes(device="gpu")
+    with pytest.raises(ValueError, match="kind"):
+        info.dtypes(kind="floating")
+
+
+def test_numpy_2_0_replacements_refuse_what_numpy_refuses() -> None:
+    with pytest.raises(ValueError, match="axis"):
+        xp._cumulative_sum(xp.ones((2, 2)))
+    for func in (xp._cumulative_sum, xp._unstack):
+        with pytest.raises(ValueError, match="dimension"):
+            func(xp.asarray(1))
+    with pytest.raises(ValueError):  # NumPy's AxisError
+        xp._unstack(xp.ones((2, 2)), axis=2)
+
+
+def test_reshape_copy_false_refuses_a_copy() -> None:
+    x = xp.permute_dims(xp.reshape(xp.arange(6), (2, 3)), (1, 0))
+    with pytest.raises(ValueError, match="copy"):
+        xp.reshape(x, (6,), copy=False)
+    assert isinstance(xp.reshape(x, (3, 2), copy=False), sa.View)
 
 
 # --------------------------------------------------------------------------------------
