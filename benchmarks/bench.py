@@ -189,7 +189,6 @@ def calibrate(fn: Op, target: float) -> int:
 
 def sample(fn: Op, n: int) -> float:
     """ns per call of ``n`` calls of ``fn``, with the garbage collector off."""
-    gc.collect()
     gc.disable()
     try:
         start = time.perf_counter_ns()
@@ -207,6 +206,7 @@ def measure(libs: dict[str, dict[str, Op]], name: str, repeats: int, target: flo
     for lib in order:  # warm up (first-call caches, page faults of the first results)
         libs[lib][name]()
     loops = {lib: calibrate(libs[lib][name], target) for lib in order}
+    gc.collect()  # start with no garbage of other operations
     samples: dict[str, list[float]] = {lib: [] for lib in order}
     for i in range(repeats):
         for lib in order if i % 2 == 0 else order[::-1]:

@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "benchmarks" / "bench.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> Any:
+    return bench_module()
 
 
 def bench_module() -> Any:
@@ -75,28 +81,38 @@ def test_the_table_fits_100_columns_and_names_every_operation(
     assert any(line.strip().startswith(("PASS", "FAIL")) for line in lines)
 
 
-def test_compare_prints_the_change_per_operation(quick_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
+def test_compare_prints_the_change_per_operation(
+    quick_run: tuple[subprocess.CompletedProcess[str], Path], bench: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
     _, out = quick_run
-    compared = run("--compare", str(out), str(out))
-    assert compared.returncode == 0, compared.stderr
-    for name in bench_module().op_names():
-        assert any(line.startswith(f"{name} ") and "+0.0%" in line for line in compared.stdout.splitlines()), name
+    assert bench.main(["--compare", str(out), str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for name in bench.op_names():
+        assert any(line.startswith(f"{name} ") and "+0.0%" in line for line in lines), name
 
 
-def test_loop_mode_calls_one_operation() -> None:
-    result = run("--loop", "a[3]", "--lib", "safearray", "--calls", "10")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == ""
+@pytest.mark.parametrize("lib", ["numpy", "safearray"])
+def test_loop_mode_calls_one_operation(bench: Any, lib: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for op in ("a[3]", "-a", "c[1:3] = 0"):  # a name that starts with '-' is passed as --loop=-a
+        with warnings.catch_warnings():
+            assert bench.main([f"--loop={op}", "--lib", lib, "--calls", "10"]) == 0
+    assert capsys.readouterr().out == ""
 
 
 @pytest.mark.parametrize(("args", "names"), [
     (["--sizes", "huge"], ["--sizes", "'small'", "'large'"]),
     (["--only", "nope"], ["--only", "--list"]),
     (["--loop", "a[3]", "--lib", "torch"], ["--lib", "numpy", "safearray"]),
+    (["--loop", "nope"], ["--loop", "--list"]),
+    (["--callgrind", "nope"], ["--callgrind", "--list"]),
     (["--repeats", "0"], ["--repeats"]),
 ])
-def test_bad_options_are_refused_with_the_valid_choices(args: list[str], names: list[str]) -> None:
-    result = run(*args)
-    assert result.returncode == 2
+def test_bad_options_are_refused_with_the_valid_choices(
+    bench: Any, args: list[str], names: list[str], capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        bench.main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
     for name in names:
-        assert name in result.stderr
+        assert name in err
