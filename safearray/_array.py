@@ -18,6 +18,7 @@ from __future__ import annotations
 import operator as _operator
 import os
 import sys
+import weakref
 from collections.abc import Callable, Iterator
 from types import EllipsisType
 from typing import TYPE_CHECKING, Any, Generic, Literal, SupportsIndex, cast, overload
@@ -67,6 +68,8 @@ if os.environ.get("SAFEARRAY_PURE_PYTHON", "") in ("", "0"):
         from . import _speedups
     except ImportError:  # not built (no compiler at install time): pure Python
         _speedups = None
+#: The pure-Python core decides ownership in Python; the compiled one in its type slots.
+_PURE = _speedups is None
 
 
 # --------------------------------------------------------------------------------------
@@ -103,6 +106,147 @@ def _shares_root(r: NDArray[Any], a: NDArray[Any]) -> bool:
     return _root(r) is _root(a)
 
 
+# --------------------------------------------------------------------------------------
+# reference counts in pure Python (the compiled core counts without these offsets)
+
+
+def _rc(x: object) -> int:
+    return _getrefcount(x)
+
+
+def _calibrate_rc() -> tuple[int, int]:
+    """``_rc`` of an object held once by the calling frame's local, and once by an attribute."""
+
+    class Holder:
+        __slots__ = ("x",)
+        x: object
+
+    def local() -> int:
+        o = object()
+        return _rc(o)
+
+    h = Holder()
+    h.x = object()
+    return local(), _rc(h.x)
+
+
+#: ``_rc(x)`` when x is held once, by a local of the caller (``_RC_LOCAL``) or an attribute
+#: read in the call (``_RC_ATTR``); more means more holders.
+_RC_LOCAL, _RC_ATTR = _calibrate_rc()
+
+
+def _py_memory_private(src: Any, r: NDArray[Any], views: int, extra: int = 0) -> bool:
+    """Pure-Python twin of the compiled ``memory_private``: ``r`` was just made from the
+    temporary Copy ``src``; does anything but ``src`` (and ``views`` Views of it) see its memory?
+
+    ``r`` is held by one local of the caller, passed here as an argument, and by ``extra``
+    other holders known to the caller.
+    """
+    if _type(src) is not Copy or len(_py_views_of(src)) != views or _rc(r) != _RC_LOCAL + _PARAM_REFS + extra:
+        return False
+    rb = r.base
+    ab = src._a.base
+    if _rc(src._a) != _RC_ATTR + 2 * (rb is src._a):  # r.base and the local rb
+        return False
+    if ab is None:
+        return rb is src._a
+    return (_type(ab) is _ndarray and ab.base is None and rb is ab
+            and _rc(src._a.base) == _RC_ATTR + 1 + 2)  # src._a.base, r.base, and the locals ab and rb
+
+
+def _calibrate_params() -> int:
+    """How many references a parameter adds to its argument (1 up to CPython 3.13, 0 from
+    3.14 when the caller passes a borrowed local)."""
+
+    def callee(x: object) -> int:
+        return _rc(x)
+
+    def caller() -> int:
+        o = object()
+        return callee(o)
+
+    return caller() - _RC_LOCAL
+
+
+_PARAM_REFS = _calibrate_params()
+
+
+def _bounds(x: NDArray[Any]) -> tuple[int, int]:
+    """The bytes ``[lo, hi)`` the ndarray ``x`` spans (``hi == lo`` without elements)."""
+    lo = hi = x.__array_interface__["data"][0]
+    if x.size == 0:
+        return lo, lo
+    for dim, st in zip(x.shape, x.strides):
+        if st > 0:
+            hi += st * (dim - 1)
+        else:
+            lo += st * (dim - 1)
+    return lo, hi + x.itemsize
+
+
+def _py_sharing(v: Any, key: Any) -> Any:
+    """Pure-Python twin of the compiled ``sharing``: True when a holder outside safearray's
+    bookkeeping sees the bytes that writing ``v[key]`` changes, else the other live Views
+    of the same owner whose bytes may overlap them."""
+    lo, hi = _bounds(v._a)
+    if key is not None:
+        try:
+            part = v._a[key._a if isinstance(key, SafeArray) else key]
+        except Exception:  # noqa: BLE001  (NumPy reports a bad key when the write runs)
+            part = None
+        if _type(part) is _ndarray and part.base is not None and _shares_root(part, v._a):
+            lo, hi = _bounds(part)
+        del part
+    if _type(v._base) is not Copy:
+        # the caller's ndarray or buffer: shared unless this View is all that holds it
+        held = (v._src is v._base) + 1 + (v._a is v._base) + (v._a.base is v._base)
+        alone = _rc(v._base) == _RC_ATTR - 1 + held and (v._a is v._base or _rc(v._a) == _RC_ATTR)
+        return [] if alone and (v._src is v._base or v._src is v._a) else True
+    views = _py_views_of(v._base)
+    held = sum((w._base is v._base) + (w._src is v._base) for w in views)
+    if _rc(v._base) != _RC_ATTR - 1 + held or _py_memory_held_elsewhere(v._base, views):
+        return True
+    if hi <= lo:
+        return []
+    others = []
+    for w in views:
+        if w is not v:
+            wlo, whi = _bounds(w._a)
+            if wlo < hi and lo < whi:
+                others.append(w)
+    return others
+
+
+def _py_memory_held_elsewhere(owner: Any, views: list[Any]) -> bool:
+    a = owner._a
+    m = a if a.base is None else a.base
+    if _type(m) is not _ndarray or m.base is not None:
+        return True
+    counts: dict[int, list[Any]] = {}
+    for x in [a, *[w._a for w in views], *[w._src for w in views if w._src is not owner]]:
+        if _type(x) is not _ndarray or (x is not m and x.base is not m):
+            return True
+        entry = counts.get(id(x))
+        if entry is None:
+            counts[id(x)] = [x, 1]
+        else:
+            entry[1] += 1
+    x = entry = None
+    refs_to_m = 0
+    for x, n in counts.values():
+        if x is m:
+            refs_to_m += n
+            continue
+        refs_to_m += 1
+        # held: n times by tagged arrays, once by ``counts``, by the locals ``x`` and ``a``
+        if _rc(x) != _RC_LOCAL + n + 1 + (x is a):
+            return True
+    x = None
+    # m: by the tagged arrays, ``counts`` (when listed), the locals ``m`` and ``a`` (when m is a)
+    listed = id(m) in counts
+    return bool(_rc(m) != _RC_LOCAL + refs_to_m + listed + (a is m))
+
+
 _OP_T, _OP_MT, _OP_REAL, _OP_IMAG = OpName(".T"), OpName(".mT"), OpName(".real"), OpName(".imag")
 _OP_ROUND, _OP_RESHAPE, _OP_ASTYPE = OpName(".round()"), OpName(".reshape()"), OpName(".astype()")
 _OP_READONLY, _OP_WITH_POLICY = OpName(".readonly()"), OpName(".with_policy()")
@@ -115,6 +259,7 @@ def _copy(a: NDArray[Any]) -> Copy:
     """A Copy holding the ndarray ``a``."""
     c = _new(Copy)
     c._a = a
+    c._views = None
     return c
 
 
@@ -130,12 +275,34 @@ def _view_of(r: NDArray[Any], src: SafeArray, op: object) -> View:
     b = src._base
     if b is None:
         v._base = v._src = src
+        _register(src, v)
     else:
         v._base = b
         v._src = src._a
+        if _type(b) is Copy:
+            _register(b, v)
     v._op = op
     v._policy = src._policy
     return v
+
+
+def _register(owner: Any, v: View) -> None:
+    """Pure-Python twin of the compiled registry: the owner keeps weak references to its Views."""
+    views: list[Any] | None = owner._views
+    if views is None:
+        owner._views = [weakref.ref(v)]
+        return
+    if len(views) >= 8 and len(views) & (len(views) - 1) == 0:  # at powers of two: drop the dead
+        views[:] = [w for w in views if w() is not None]
+    views.append(weakref.ref(v))
+
+
+def _py_views_of(owner: Any) -> list[Any]:
+    """The live Views registered with ``owner``."""
+    views: list[Any] | None = getattr(owner, "_views", None)
+    if not views:
+        return []
+    return [v for v in (w() for w in views) if v is not None]
 
 
 def _view_of_raw(r: NDArray[Any], owner: object, src: object, op: object) -> View:
@@ -274,6 +441,29 @@ def _wrap1(r: Any, src: SafeArray, op: object) -> Any:
             return _view_of(r, src, op)
         return _copy(r)
     return _wrap(r, [src], op)
+
+
+def _adopting(r: NDArray[Any], src: SafeArray, op: object, depth: int) -> Any:
+    """Pure-Python path of an attribute (``.T``, ...) read from a possible temporary ``src``:
+    ``r`` tagged as a Copy when nothing else sees its memory (see ``_py_memory_private``)."""
+    if (type(r) is _ndarray and _type(src) is Copy and r is not src._a and _shares_root(r, src._a)
+            and (not _AMBIG_ATTR or not _held_by_caller(src, depth + 1))
+            and _py_memory_private(src, r, 0)):
+        return _copy(r)
+    return _wrap1(r, src, op)
+
+
+def _py_adopt(out: Any, src: Any) -> Any:
+    """Pure-Python twin of the compiled ``adopt``: the only View ``out`` of the temporary Copy
+    ``src`` becomes a Copy."""
+    if (_type(out) is not View or out._base is not src or out._src is not src
+            or out._policy is not None):
+        return out
+    r = out._a
+    if not _py_memory_private(src, r, 1, 1):
+        return out
+    del out
+    return _copy(r)
 
 
 def _readonly_error(arr: SafeArray, op: object) -> ReadOnlyError:
@@ -420,6 +610,13 @@ def _method(name: str) -> Callable[..., Any]:
     outname = OpName(f".{name}(out=...)")
     outpos = _POSITIONAL_OUT.get(name, -1)
 
+    def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
+        # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy
+        if _getrefcount(self) <= _TEMP_METHOD and _type(self) is Copy:
+            if not _AMBIG_METHOD or not _held_by_caller(self, 1):
+                return _py_adopt(method(self, *args, **kwargs), self)
+        return method(self, *args, **kwargs)
+
     def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         if not args and not kwargs:
             return _wrap1(meth(self._a), self, opname)
@@ -441,7 +638,9 @@ def _method(name: str) -> Callable[..., Any]:
     )
     if _speedups is not None:
         return _speedups.TaggedMethod(name, method, opname)  # type: ignore[no-any-return]
-    return method
+    adopting.__name__ = adopting.__qualname__ = name
+    adopting.__doc__ = method.__doc__
+    return adopting
 
 
 def _inplace_method(name: str) -> Callable[..., Any]:
@@ -452,8 +651,9 @@ def _inplace_method(name: str) -> Callable[..., Any]:
 
     def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         rc = _getrefcount(self)
-        if self._base is not None or rc <= _TEMP_METHOD:
-            _on_write(self, opname, rc <= _TEMP_METHOD, _METHOD)
+        temp = rc <= _TEMP_METHOD and (not _AMBIG_METHOD or not _held_by_caller(self, 1))
+        if self._base is not None or temp:
+            _on_write(self, opname, temp, _METHOD)
         srcs: list[Any] = [self]
         written: list[Any] = [self]
         if args:
@@ -499,7 +699,8 @@ def _inplace(symbol: str) -> Callable[[SafeArray, Any], SafeArray]:
     def method(self: SafeArray, other: Any) -> SafeArray:
         rc = _getrefcount(self)
         if self._base is not None:
-            return _judged_inplace(self, other, symbol, rc <= _TEMP_INPLACE)
+            temp = rc <= _TEMP_INPLACE and (not _AMBIG_INPLACE or not _held_by_caller(self, 1))
+            return _judged_inplace(self, other, symbol, temp)
         return _apply_inplace(self, other, symbol)
 
     method.__name__ = method.__qualname__ = f"__i{_INPLACE_NAMES[symbol]}__"
@@ -536,11 +737,34 @@ def _store(self: SafeArray, key: Any, value: Any) -> None:
         raise
 
 
+def _same_key(a: object, b: object) -> bool:
+    """The same index key, compared by value for ints, slices and tuples of them (CPython
+    3.12+ builds a new slice object for the load and for the store of ``x[i:j] += v``)."""
+    if a is b:
+        return True
+    t = _type(a)
+    if t is not _type(b):
+        return False
+    if t is int:
+        return a == b  # type: ignore[no-any-return]
+    if t is slice:
+        sa: Any = a
+        sb: Any = b
+        return (_same_key(sa.start, sb.start) and _same_key(sa.stop, sb.stop)
+                and _same_key(sa.step, sb.step))
+    if t is tuple:
+        ta: Any = a
+        tb: Any = b
+        return len(ta) == len(tb) and all(_same_key(x, y) for x, y in zip(ta, tb))
+    return False
+
+
 def _judged_setitem(self: SafeArray, key: Any, value: Any, temp: bool) -> None:
     """``self[key] = value`` into a View or a temporary: judge the write, then do it."""
     # ``x[k] op= v`` stores its temporary View back into ``x``: that write was already
     # judged by the in-place operator, and it copies nothing new.
-    if not (type(value) is View and value._op is key and (value._src is self or value._src is self._a)):
+    if not (type(value) is View and _same_key(value._op, key)
+            and (value._src is self or value._src is self._a)):
         _on_write(self, key, temp, _SETITEM)
     _store(self, key, value)
 
@@ -610,7 +834,7 @@ class _Flags:
 class _PyBase:
     """Pure-Python twin of ``safearray._speedups.ArrayBase``: the five fields of a tagged array."""
 
-    __slots__ = ("_a", "_base", "_src", "_op", "_policy")
+    __slots__ = ("_a", "_base", "_src", "_op", "_policy", "_views", "__weakref__")
     _a: Any  # the ndarray (typed Any inside safearray: NumPy's stubs are looser than strict checkers)
     _base: object
     _src: object
@@ -734,28 +958,37 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     @property
     def T(self) -> View[ScalarT_co]:
         """Transposed View, as :attr:`numpy.ndarray.T`."""
+        if _PURE and _getrefcount(self) <= _TEMP_ATTR:
+            return _adopting(self._a.T, self, _OP_T, 1)  # type: ignore[no-any-return]
         view: View[ScalarT_co] = _wrap1(self._a.T, self, _OP_T)
         return view
 
     @property
     def mT(self) -> View[ScalarT_co]:
         """View transposing the last two axes, as :attr:`numpy.ndarray.mT`."""
+        if _PURE and _getrefcount(self) <= _TEMP_ATTR:
+            return _adopting(self._a.mT, self, _OP_MT, 1)  # type: ignore[no-any-return]
         view: View[ScalarT_co] = _wrap1(self._a.mT, self, _OP_MT)
         return view
 
     @property
     def real(self) -> Any:
         """Real part: a View for complex arrays, the array itself otherwise."""
+        if _PURE and _getrefcount(self) <= _TEMP_ATTR:
+            return _adopting(self._a.real, self, _OP_REAL, 1)
         return _wrap1(self._a.real, self, _OP_REAL)
 
     @property
     def imag(self) -> Any:
         """Imaginary part: a View for complex arrays, a read-only zero Copy otherwise."""
+        if _PURE and _getrefcount(self) <= _TEMP_ATTR:
+            return _adopting(self._a.imag, self, _OP_IMAG, 1)
         return _wrap1(self._a.imag, self, _OP_IMAG)
 
     # ---- indexing ---------------------------------------------------------------------
 
     def _py_getitem(self, key: Any) -> Any:
+        rc = _getrefcount(self)
         t = _type(key)
         if t is Copy or t is View:
             key = key._a
@@ -764,6 +997,11 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         if type(r) is _ndarray:
             rb = r.base
             if rb is a or (rb is not None and (rb is a.base or _root(r) is _root(a))):
+                if (rc <= _TEMP_GETITEM and _type(self) is Copy
+                        and (not _AMBIG_GETITEM or not _held_by_caller(self, 1))):
+                    del a, rb
+                    if _py_memory_private(self, r, 0):
+                        return _copy(r)
                 return _view_of(r, self, key)
             return _copy(r)
         return _scalar_copy(r, a.dtype)
@@ -771,7 +1009,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def _py_setitem(self, key: Any, value: Any) -> None:
         rc = _getrefcount(self)
         if self._base is not None or rc <= _TEMP_SETITEM:
-            _judged_setitem(self, key, value, rc <= _TEMP_SETITEM)
+            temp = rc <= _TEMP_SETITEM and (not _AMBIG_SETITEM or not _held_by_caller(self, 1))
+            _judged_setitem(self, key, value, temp)
         else:
             _store(self, key, value)
 
@@ -921,6 +1160,14 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         >>> type(x.reshape(2, 3).T.reshape(6)).__name__
         'Copy'
         """
+        if _PURE and _getrefcount(self) <= _TEMP_METHOD and _type(self) is Copy:
+            if not _AMBIG_METHOD or not _held_by_caller(self, 1):
+                return _py_adopt(SafeArray._reshape(self, *shape, order=order, copy=copy), self)
+        return SafeArray._reshape(self, *shape, order=order, copy=copy)
+
+    def _reshape(
+        self, *shape: Any, order: str = "C", copy: bool | None = None
+    ) -> View[ScalarT_co] | Copy[ScalarT_co]:
         if copy is None and order == "C":  # the common case, kept short
             fast: View[ScalarT_co] | Copy[ScalarT_co] = _wrap1(self._a.reshape(*shape), self, _OP_RESHAPE)
             return fast
@@ -1285,6 +1532,10 @@ else:
     for _name in ("T", "mT", "real", "imag"):
         setattr(SafeArray, _name, _speedups.TaggedAttribute(
             _name, getattr(SafeArray, _name).fget, OpName(f".{_name}")))
+    # a Python method whose result the compiled core adopts when called on a temporary
+    SafeArray._reshape.__doc__ = SafeArray.reshape.__doc__
+    SafeArray.reshape = _speedups.TaggedMethod(  # type: ignore[method-assign]
+        "reshape", SafeArray._reshape, _OP_RESHAPE, False)
 
 
 def _calibrate_compiled() -> tuple[int, int]:
@@ -1315,19 +1566,16 @@ if _speedups is not None:
     _speedups.set_temporaries(*_calibrate_compiled())
 
 
-def _calibrate() -> tuple[int, int, int]:
-    """Reference counts that mark a temporary at each write site, measured on this interpreter.
-
-    A probe class with the same method shapes as :class:`SafeArray` records
-    ``sys.getrefcount(self)`` for a temporary and for a named object; a
-    site whose two counts do not differ gets -1 (no temporary detection).
-    """
+def _calibrate() -> dict[str, tuple[int, int]]:
+    """Reference counts of ``self`` at each pure-Python site, for a temporary and for a named
+    object, measured on this interpreter with a probe class of the same method shapes."""
     seen: list[int] = []
 
     class Probe:
         __slots__ = ()
 
         def __getitem__(self, key: Any) -> Probe:
+            seen.append(_getrefcount(self))
             return Probe()
 
         def __setitem__(self, key: Any, value: Any) -> None:
@@ -1340,22 +1588,67 @@ def _calibrate() -> tuple[int, int, int]:
         def fill(self, *args: Any, **kwargs: Any) -> None:
             seen.append(_getrefcount(self))
 
+        @property
+        def T(self) -> None:
+            seen.append(_getrefcount(self))
+
+    def function(obj: Any, *args: Any, **kwargs: Any) -> None:
+        seen.append(_getrefcount(obj))
+
     named = Probe()
+    counts: dict[str, tuple[int, int]] = {}
     Probe()[0] = 0
     named[0] = 0
-    temp_set, named_set = seen[-2:]
+    counts[_SETITEM] = (seen[-2], seen[-1])
     other = named[0:1]
     other += 1
-    named[0:1] += 1
-    named_inplace, temp_inplace = seen[-3], seen[-2]
+    named_inplace = seen[-1]
+    named[0:1] += 1  # __getitem__, __iadd__ on the temporary, __setitem__
+    counts[_INPLACE] = (seen[-2], named_inplace)
     Probe().fill(0)
     named.fill(0)
-    temp_meth, named_meth = seen[-2:]
-    return tuple(t if t < n else -1 for t, n in (  # type: ignore[return-value]  # pyright: ignore[reportReturnType]
-        (temp_set, named_set), (temp_inplace, named_inplace), (temp_meth, named_meth)))
+    counts[_METHOD] = (seen[-2], seen[-1])
+    Probe()[0]  # noqa: B018
+    named[0]  # noqa: B018
+    counts[_GETITEM] = (seen[-2], seen[-1])
+    Probe().T  # noqa: B018
+    named.T  # noqa: B018
+    counts[_ATTR] = (seen[-2], seen[-1])
+    function(Probe())
+    function(named)
+    counts[_FUNCTION] = (seen[-2], seen[-1])
+    return counts
 
 
-_TEMP_SETITEM, _TEMP_INPLACE, _TEMP_METHOD = _calibrate()
+def _threshold(temp: int, named: int) -> tuple[int, bool]:
+    """``(threshold, ambiguous)``: a reference count at most ``threshold`` marks a temporary;
+    ``ambiguous`` when a named local looks the same (borrowed locals, CPython 3.14+), so the
+    calling frame's locals decide. ``(-1, False)``: not detectable here."""
+    if temp < named:
+        return temp, False
+    if temp == named:
+        return temp, True
+    return -1, False
+
+
+_GETITEM, _ATTR, _FUNCTION = "getitem", "attribute", "function"
+_COUNTS = _calibrate()
+_policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
+_TEMP_SETITEM, _AMBIG_SETITEM = _threshold(*_COUNTS[_SETITEM])
+_TEMP_INPLACE, _AMBIG_INPLACE = _threshold(*_COUNTS[_INPLACE])
+_TEMP_METHOD, _AMBIG_METHOD = _threshold(*_COUNTS[_METHOD])
+_TEMP_GETITEM, _AMBIG_GETITEM = _threshold(*_COUNTS[_GETITEM])
+_TEMP_ATTR, _AMBIG_ATTR = _threshold(*_COUNTS[_ATTR])
+_TEMP_FUNCTION, _AMBIG_FUNCTION = _threshold(*_COUNTS[_FUNCTION])
+
+
+def _held_by_caller(obj: object, depth: int) -> bool:
+    """Is ``obj`` the value of a local variable of the frame ``depth`` levels above the caller?
+
+    Only asked when the reference count cannot tell (a borrowed local looks like a temporary).
+    """
+    frame = sys._getframe(depth + 1)
+    return any(v is obj for v in frame.f_locals.values())
 
 
 def _rebuild(a: NDArray[Any]) -> Copy:

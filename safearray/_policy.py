@@ -217,12 +217,52 @@ def _is_copy(obj: object) -> bool:
     return getattr(obj, "_a", None) is not None and getattr(obj, "_base", True) is None
 
 
+#: ``sharing(view, key)`` of the core in use (set by ``_array``): True when a holder outside
+#: safearray's bookkeeping sees the bytes a write changes, else the other live Views of the
+#: same owner whose bytes may overlap them.
+sharing: Any = None
+
+#: Work allowed to ``np.shares_memory`` when two Views' bounds overlap (past it: overlap).
+_MAX_WORK = 10_000
+
+
+def _seen_by_others(arr: Any, key: object, parent: object) -> str | None:
+    """Who else sees the bytes that writing ``arr[key]`` (key None: all of ``arr``) changes:
+    a description, or None when nobody does. ``parent`` is the ndarray of the View that
+    ``arr`` was indexed from, when ``arr`` is a temporary: writing into it is writing there."""
+    verdict = sharing(arr, key)
+    if verdict is True:
+        return f"its base {describe(arr._base)} changes too"
+    if not verdict:
+        return None
+    region = arr._a
+    if key is not None:
+        try:
+            part = region[key._a if hasattr(key, "_a") else key]
+        except Exception:  # noqa: BLE001  (NumPy reports a bad key when the write runs)
+            part = None
+        if isinstance(part, _NDARRAY) and np.may_share_memory(part, region):
+            region = part
+    for other in verdict:
+        if other._a is parent:
+            continue
+        try:
+            overlap = np.shares_memory(region, other._a, max_work=_MAX_WORK)
+        except np.exceptions.TooHardError:
+            overlap = True
+        if overlap:
+            return f"another live View ({origin(other)}) sees the same bytes"
+    return None
+
+
 def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
     """Judge a write into the tagged array ``arr`` before it happens.
 
     ``op`` is the key of an assignment or the name of the writing operation;
-    ``temp`` is True when ``arr`` is a temporary that no name holds (from
-    the reference count); ``site`` is where the write comes from.
+    ``temp`` is True when ``arr`` is a temporary that no name holds; ``site`` is
+    where the write comes from. A write into a Copy is only a bug when the Copy is a
+    temporary (the write is lost); a write through a View only when someone other
+    than the View can see the bytes it changes.
     """
     if arr._base is None:  # a Copy: the only bug is a write that is thrown away
         if temp and site in (SETITEM, METHOD):
@@ -230,24 +270,31 @@ def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
         return
     if not arr._a.flags.writeable:
         raise readonly_error(arr, op)
-    if temp and site != SETITEM and _is_key(arr._op) and _is_copy(arr._src):
-        # ``a[k] += v`` / ``a[k].sort()`` on a Copy ``a``: the write goes through a temporary
-        # View made by indexing ``a``, so it is a write into ``a`` itself.
-        return
+    parent = None
+    if temp:
+        # ``a[1:3][0] = 5``, ``a[k] += v``, ``a.T.sort()``: the temporary View was made from
+        # ``a``, so the write is a write into ``a``: nothing to say when ``a`` is a Copy,
+        # judged as a write through ``a`` when it is a View.
+        if _is_copy(arr._src):
+            return
+        parent = arr._src
     mode = _mode_of(arr)
     if mode == "allow":
         return
-    if temp and site == SETITEM and _is_key(arr._op):
+    key = op if site == SETITEM and _is_key(op) else None
+    who = _seen_by_others(arr, key, parent)
+    if who is None:
+        return
+    if temp:
         msg = (
-            f"chained assignment [{_format_key(arr._op)}][{_format_key(op)}] writes through a "
-            f"temporary View ({origin(arr)}) into its base; index in one step, "
-            f"x[...] = value, or use .with_policy('allow') on the View to mean it."
+            f"{_what(op)} through a temporary View ({origin(arr)}) writes into memory that "
+            f"another holder sees: {who}; use .copy() for an independent array, or "
+            f".with_policy('allow') on the View it was made from if the write-through is intended."
         )
     else:
         msg = (
-            f"{_what(op)} writes through a View ({origin(arr)}), so its base "
-            f"{describe(arr._base)} changes too; use .copy() for an independent array, "
-            f"or .with_policy('allow') if the write-through is intended."
+            f"{_what(op)} writes through a View ({origin(arr)}), so {who}; use .copy() for an "
+            f"independent array, or .with_policy('allow') if the write-through is intended."
         )
     if mode == "raise":
         raise SharedWriteError(msg)

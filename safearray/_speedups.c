@@ -22,13 +22,19 @@
 #include <numpy/arrayobject.h>
 #include <numpy/arrayscalars.h>
 
-typedef struct {
+typedef struct ArrayBaseObject {
     PyObject_HEAD
     PyObject *a;      /* the ndarray (exact type) */
     PyObject *base;   /* owner of the memory; NULL for a Copy */
     PyObject *src;    /* what the View was made from (for messages) */
     PyObject *op;     /* index key or operation name (for messages) */
     PyObject *policy; /* per-array write policy, or NULL */
+    PyObject *weakreflist;
+    /* On an owner (a Copy): the live Views whose base it is, borrowed; each View removes
+       itself when it dies. The write judge reads it to tell who else sees the memory. */
+    struct ArrayBaseObject **views;
+    Py_ssize_t nviews, cap;
+    Py_ssize_t slot1; /* on a registered View: 1 + its index in base->views; 0 otherwise */
 } ArrayBaseObject;
 
 static PyTypeObject ArrayBase_Type;
@@ -54,11 +60,43 @@ static Py_ssize_t recorded = 0;
 static void
 trim_traceback(void)
 {
+#if PY_VERSION_HEX >= 0x030C0000
+    PyObject *exc = PyErr_GetRaisedException();
+    if (exc != NULL) {
+        PyException_SetTraceback(exc, Py_None);
+    }
+    PyErr_SetRaisedException(exc);
+#else
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     Py_XDECREF(tb);
     PyErr_Restore(type, value, NULL);
+#endif
 }
+
+/* Is `o`, received by a type slot or vectorcall that the interpreter called for the user's
+   instruction, a temporary that nothing else holds? Up to 3.13 the evaluation stack owns a
+   reference to every value on it, so a temporary has exactly one. From 3.14 locals may be
+   pushed as borrowed references (a named local then also has one), and CPython says which
+   is which: the value must be an owned reference on the calling frame's stack. */
+#if PY_VERSION_HEX >= 0x030E0000
+#define TEMPORARIES_BY "PyUnstable_Object_IsUniqueReferencedTemporary"
+static inline int
+is_temporary(PyObject *o)
+{
+    return PyUnstable_Object_IsUniqueReferencedTemporary(o);
+}
+#define TEMP_AT(o, rc, calibrated) is_temporary(o)
+#else
+#define TEMPORARIES_BY "reference count"
+static inline int
+is_temporary(PyObject *o)
+{
+    return Py_REFCNT(o) == 1;
+}
+/* the write sites keep the count calibrated at import (record mode) */
+#define TEMP_AT(o, rc, calibrated) ((rc) <= (calibrated))
+#endif
 
 #define IS_TAGGED(o) (Py_TYPE(o) == View_Type || Py_TYPE(o) == Copy_Type || \
                       PyObject_TypeCheck((o), &ArrayBase_Type))
@@ -101,6 +139,52 @@ shares_root(PyArrayObject *r, PyArrayObject *a)
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* the owner's registry of its live Views */
+
+static int
+register_view(ArrayBaseObject *owner, ArrayBaseObject *v)
+{
+    if (owner->nviews == owner->cap) {
+        Py_ssize_t cap = owner->cap ? owner->cap * 2 : 4;
+        ArrayBaseObject **grown = PyMem_Realloc(owner->views, cap * sizeof(ArrayBaseObject *));
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        owner->views = grown;
+        owner->cap = cap;
+    }
+    owner->views[owner->nviews++] = v;
+    v->slot1 = owner->nviews;
+    return 0;
+}
+
+static void
+unregister_view(ArrayBaseObject *v)
+{
+    if (v->slot1 == 0 || v->base == NULL) {
+        return;
+    }
+    ArrayBaseObject *owner = (ArrayBaseObject *)v->base;
+    Py_ssize_t i = v->slot1 - 1;
+    ArrayBaseObject *last = owner->views[--owner->nviews];
+    owner->views[i] = last;
+    last->slot1 = i + 1;
+    v->slot1 = 0;
+}
+
+static void
+forget_views(ArrayBaseObject *owner)
+{
+    for (Py_ssize_t i = 0; i < owner->nviews; i++) {
+        owner->views[i]->slot1 = 0;
+    }
+    PyMem_Free(owner->views);
+    owner->views = NULL;
+    owner->nviews = owner->cap = 0;
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* constructors */
 
 static PyObject *
@@ -136,11 +220,68 @@ make_view(PyObject *r, ArrayBaseObject *src, PyObject *op)
         v->base = src->base;
         v->src = src->a;
     }
+    if (PyObject_TypeCheck(v->base, &ArrayBase_Type) &&
+        register_view((ArrayBaseObject *)v->base, v) < 0) {
+        Py_DECREF(v);
+        return NULL;
+    }
     Py_XINCREF(op);
     v->op = op;
     Py_XINCREF(src->policy);
     v->policy = src->policy;
     return (PyObject *)v;
+}
+
+/* Ownership: `r` was just made from the Copy `src`, which is a temporary. Does anything but
+   `src` (and `views` Views of it, all about to go) see the memory? Only the plain chains
+   `src->a is M` or `src->a -> M` (M owning the bytes) qualify, each link held exactly by the
+   arrays of this chain and by `r`. */
+static int
+memory_private(ArrayBaseObject *src, PyObject *r, Py_ssize_t views)
+{
+    if (Py_TYPE(src) != Copy_Type || src->nviews != views || Py_REFCNT(r) != 1) {
+        return 0;
+    }
+    PyObject *a = src->a;
+    PyObject *rb = PyArray_BASE((PyArrayObject *)r);
+    PyObject *ab = PyArray_BASE((PyArrayObject *)a);
+    if (Py_REFCNT(a) != 1 + (rb == a)) {
+        return 0;
+    }
+    if (ab == NULL) {
+        return rb == a;
+    }
+    return Py_TYPE(ab) == &PyArray_Type && PyArray_BASE((PyArrayObject *)ab) == NULL &&
+           rb == ab && Py_REFCNT(ab) == 2;
+}
+
+/* The tagged result for `r`, whose memory belongs to `src`'s: a View, or a Copy when `src`
+   is a temporary Copy whose memory nothing else sees (the result is then its only owner). */
+static PyObject *
+view_or_copy(PyObject *r, ArrayBaseObject *src, PyObject *op, int temp)
+{
+    if (temp && memory_private(src, r, 0)) {
+        return make_copy(r);
+    }
+    return make_view(r, src, op);
+}
+
+/* After a Python method ran on the temporary `src` and returned `out` (a new reference):
+   a View of `src` that is the only one becomes a Copy. */
+static PyObject *
+adopt(PyObject *out, ArrayBaseObject *src)
+{
+    if (out == NULL || Py_TYPE(out) != View_Type || Py_REFCNT(out) != 1) {
+        return out;
+    }
+    ArrayBaseObject *v = (ArrayBaseObject *)out;
+    if (v->base != (PyObject *)src || v->src != (PyObject *)src || v->policy != NULL ||
+        !memory_private(src, v->a, 1)) {
+        return out;
+    }
+    PyObject *c = make_copy(v->a);
+    Py_DECREF(out);
+    return c;
 }
 
 static PyObject *
@@ -157,9 +298,10 @@ wrap_general(PyObject *r, PyObject *src, PyObject *op)
     return out;
 }
 
-/* Tag `r` (a new reference, consumed), computed from the tagged array `src`. */
+/* Tag `r` (a new reference, consumed), computed from the tagged array `src` (`temp`: a
+   temporary, see view_or_copy). */
 static PyObject *
-tag1(PyObject *r, ArrayBaseObject *src, PyObject *op)
+tag1(PyObject *r, ArrayBaseObject *src, PyObject *op, int temp)
 {
     PyObject *out;
     if (Py_TYPE(r) == &PyArray_Type) {
@@ -168,7 +310,13 @@ tag1(PyObject *r, ArrayBaseObject *src, PyObject *op)
             out = (PyObject *)src;
         }
         else if (shares_root((PyArrayObject *)r, (PyArrayObject *)src->a)) {
-            out = make_view(r, src, op);
+            if (temp) {
+                /* our reference to r is the one memory_private expects from its holder */
+                out = view_or_copy(r, src, op, temp);
+            }
+            else {
+                out = make_view(r, src, op);
+            }
         }
         else {
             out = make_copy(r);
@@ -236,6 +384,10 @@ ArrayBase_traverse(ArrayBaseObject *self, visitproc visit, void *arg)
 static int
 ArrayBase_clear(ArrayBaseObject *self)
 {
+    unregister_view(self);
+    if (self->views != NULL) {
+        forget_views(self);
+    }
     Py_CLEAR(self->a);
     Py_CLEAR(self->base);
     Py_CLEAR(self->src);
@@ -248,6 +400,9 @@ static void
 ArrayBase_dealloc(ArrayBaseObject *self)
 {
     PyObject_GC_UnTrack(self);
+    if (self->weakreflist != NULL) {
+        PyObject_ClearWeakRefs((PyObject *)self);
+    }
     ArrayBase_clear(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
@@ -327,7 +482,7 @@ ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
     if (Py_TYPE(r) == &PyArray_Type) {
         PyObject *out;
         if (shares_root((PyArrayObject *)r, (PyArrayObject *)self->a)) {
-            out = make_view(r, self, key);
+            out = view_or_copy(r, self, key, is_temporary((PyObject *)self));
         }
         else {
             out = make_copy(r);
@@ -379,9 +534,10 @@ ArrayBase_ass_subscript(ArrayBaseObject *self, PyObject *key, PyObject *value)
     if (value == NULL) {
         return PyObject_DelItem(self->a, key);
     }
-    if (self->base != NULL || rc <= setitem_temp) {
+    int temp = TEMP_AT((PyObject *)self, rc, setitem_temp);
+    if (self->base != NULL || temp) {
         PyObject *r = PyObject_CallFunctionObjArgs(py_judged_setitem, (PyObject *)self, key, value,
-                                                   rc <= setitem_temp ? Py_True : Py_False, NULL);
+                                                   temp ? Py_True : Py_False, NULL);
         if (r == NULL) {
             trim_traceback();
             return -1;
@@ -489,7 +645,8 @@ inplace(PyObject *x, PyObject *y, binaryfunc iop, const char *symbol)
             return NULL;
         }
         PyObject *r = PyObject_CallFunctionObjArgs(py_judged_inplace, x, y, sym,
-                                                   rc <= inplace_temp ? Py_True : Py_False, NULL);
+                                                   TEMP_AT(x, rc, inplace_temp) ? Py_True : Py_False,
+                                                   NULL);
         Py_DECREF(sym);
         if (r == NULL) {
             trim_traceback();
@@ -604,6 +761,7 @@ static PyTypeObject ArrayBase_Type = {
     .tp_as_number = &ArrayBase_as_number,
     .tp_richcompare = ArrayBase_richcompare,
     .tp_members = ArrayBase_members,
+    .tp_weaklistoffset = offsetof(ArrayBaseObject, weakreflist),
 };
 
 /* ------------------------------------------------------------------------------------ */
@@ -767,21 +925,25 @@ typedef struct {
     PyObject *fallback; /* the Python function(self, *args, **kwargs) */
     PyObject *label;    /* the operation name (an OpName) recorded in Views */
     vectorcallfunc vectorcall;
+    int direct;         /* without arguments, call the ndarray method `name` directly */
 } TaggedMethodObject;
 
 static PyObject *
 TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (nargs == 1 && kwnames == NULL && PyObject_TypeCheck(args[0], &ArrayBase_Type)) {
+    if (nargs >= 1 && PyObject_TypeCheck(args[0], &ArrayBase_Type)) {
         ArrayBaseObject *self = (ArrayBaseObject *)args[0];
-        if (self->a != NULL) {
+        int temp = Py_TYPE(self) == Copy_Type && is_temporary((PyObject *)self);
+        if (nargs == 1 && kwnames == NULL && self->a != NULL && m->direct) {
             PyObject *r = PyObject_CallMethodNoArgs(self->a, m->name);
             if (r == NULL) {
                 return NULL;
             }
-            return tag1(r, self, m->label);
+            return tag1(r, self, m->label, temp);
         }
+        PyObject *out = PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+        return temp ? adopt(out, self) : out;
     }
     return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
 }
@@ -800,7 +962,8 @@ static PyObject *
 TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     PyObject *name, *fallback, *label;
-    if (!PyArg_ParseTuple(args, "UOO:TaggedMethod", &name, &fallback, &label)) {
+    int direct = 1;
+    if (!PyArg_ParseTuple(args, "UOO|p:TaggedMethod", &name, &fallback, &label, &direct)) {
         return NULL;
     }
     TaggedMethodObject *m = (TaggedMethodObject *)type->tp_alloc(type, 0);
@@ -813,6 +976,7 @@ TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     m->name = name;
     m->fallback = fallback;
     m->label = label;
+    m->direct = direct;
     m->vectorcall = (vectorcallfunc)TaggedMethod_vectorcall;
     return (PyObject *)m;
 }
@@ -867,7 +1031,16 @@ FastAsarray_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t narg
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (nargs == 1 && kwnames == NULL && Py_TYPE(args[0]) == &PyArray_Type) {
-        return make_view_raw(args[0], root_of((PyArrayObject *)args[0]), args[0], m->label);
+        PyArrayObject *x = (PyArrayObject *)args[0];
+        PyObject *xb = PyArray_BASE(x);
+        /* a temporary ndarray that owns its bytes (or is the only view of an owner that
+           nothing else holds) is handed over: the result owns the memory */
+        if (is_temporary(args[0]) &&
+            (xb == NULL || (Py_TYPE(xb) == &PyArray_Type && Py_REFCNT(xb) == 1 &&
+                            PyArray_BASE((PyArrayObject *)xb) == NULL))) {
+            return make_copy(args[0]);
+        }
+        return make_view_raw(args[0], root_of(x), args[0], m->label);
     }
     return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
 }
@@ -914,11 +1087,12 @@ TaggedAttribute_descr_get(TaggedMethodObject *m, PyObject *obj, PyObject *type)
     if (!PyObject_TypeCheck(obj, &ArrayBase_Type) || ((ArrayBaseObject *)obj)->a == NULL) {
         return PyObject_CallOneArg(m->fallback, obj);
     }
+    int temp = Py_TYPE(obj) == Copy_Type && is_temporary(obj);
     PyObject *r = PyObject_GetAttr(((ArrayBaseObject *)obj)->a, m->name);
     if (r == NULL) {
         return NULL;
     }
-    return tag1(r, (ArrayBaseObject *)obj, m->label);
+    return tag1(r, (ArrayBaseObject *)obj, m->label, temp);
 }
 
 static PyTypeObject TaggedAttribute_Type = {
@@ -1045,7 +1219,195 @@ wrap1(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Py_INCREF(args[0]);
-    return tag1(args[0], (ArrayBaseObject *)args[1], args[2]);
+    return tag1(args[0], (ArrayBaseObject *)args[1], args[2], 0);
+}
+
+/* ------------------------------------------------------------------------------------ */
+/* who else sees the bytes a write through a View changes */
+
+/* The bytes [lo, hi) that the ndarray x spans (hi == lo when it has no element). */
+static void
+byte_bounds(PyArrayObject *x, char **lo, char **hi)
+{
+    char *l = PyArray_BYTES(x), *h = l;
+    for (int i = 0; i < PyArray_NDIM(x); i++) {
+        npy_intp dim = PyArray_DIM(x, i), st = PyArray_STRIDE(x, i);
+        if (dim == 0) {
+            *lo = *hi = l;
+            return;
+        }
+        if (st > 0) {
+            h += st * (dim - 1);
+        }
+        else {
+            l += st * (dim - 1);
+        }
+    }
+    *lo = l;
+    *hi = h + PyArray_ITEMSIZE(x);
+}
+
+static int
+compare_pointers(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t)*(PyObject *const *)x, b = (uintptr_t)*(PyObject *const *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Are the ndarrays of an owner (`owner_a`) and of its live Views held by anything else
+   (a handed-out ndarray, a NumPy view a library made)? All must be plain arrays over one
+   owner of the bytes, each held exactly as often as the tagged arrays hold it. */
+static int
+memory_held_elsewhere(ArrayBaseObject *owner)
+{
+    PyObject *a = owner->a;
+    PyObject *m = PyArray_BASE((PyArrayObject *)a) ? PyArray_BASE((PyArrayObject *)a) : a;
+    if (Py_TYPE(m) != &PyArray_Type || PyArray_BASE((PyArrayObject *)m) != NULL) {
+        return 1;
+    }
+    Py_ssize_t n = 0, cap = 1 + 2 * owner->nviews;
+    PyObject **occ = PyMem_Malloc(cap * sizeof(PyObject *));
+    if (occ == NULL) {
+        return 1;
+    }
+    occ[n++] = a;
+    for (Py_ssize_t i = 0; i < owner->nviews; i++) {
+        ArrayBaseObject *w = owner->views[i];
+        occ[n++] = w->a;
+        if (w->src != NULL && w->src != (PyObject *)owner) {
+            occ[n++] = w->src;
+        }
+    }
+    int elsewhere = 0;
+    for (Py_ssize_t i = 0; i < n && !elsewhere; i++) {
+        PyObject *x = occ[i];
+        if (Py_TYPE(x) != &PyArray_Type || (x != m && PyArray_BASE((PyArrayObject *)x) != m)) {
+            elsewhere = 1;
+        }
+    }
+    if (!elsewhere) {
+        qsort(occ, n, sizeof(PyObject *), compare_pointers);
+        Py_ssize_t refs_to_m = 0;
+        for (Py_ssize_t i = 0; i < n && !elsewhere; ) {
+            Py_ssize_t j = i;
+            while (j < n && occ[j] == occ[i]) {
+                j++;
+            }
+            if (occ[i] == m) {
+                refs_to_m += j - i;
+            }
+            else {
+                refs_to_m += 1; /* its base */
+                elsewhere = Py_REFCNT(occ[i]) != j - i;
+            }
+            i = j;
+        }
+        elsewhere = elsewhere || Py_REFCNT(m) != refs_to_m;
+    }
+    PyMem_Free(occ);
+    return elsewhere;
+}
+
+/* sharing(view, key): who else can see the bytes that writing `view[key]` (key None: the whole
+   View) changes? True when a holder outside safearray's own bookkeeping does (the owner held
+   by a name, a container or an attribute, or one of the ndarrays handed out); otherwise the
+   list of the other live Views of the same owner whose bytes may overlap (bounds only). */
+static PyObject *
+sharing(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || Py_TYPE(args[0]) != View_Type || ((ArrayBaseObject *)args[0])->a == NULL) {
+        PyErr_SetString(PyExc_TypeError, "sharing(view, key) needs a View");
+        return NULL;
+    }
+    ArrayBaseObject *v = (ArrayBaseObject *)args[0];
+    PyObject *key = args[1];
+    char *lo, *hi;
+    byte_bounds((PyArrayObject *)v->a, &lo, &hi);
+    if (key != Py_None) {
+        PyObject *part = PyObject_GetItem(v->a, unwrap(key));
+        if (part == NULL) {
+            PyErr_Clear(); /* NumPy reports a bad key when the write runs */
+        }
+        else {
+            if (Py_TYPE(part) == &PyArray_Type && PyArray_BASE((PyArrayObject *)part) != NULL &&
+                shares_root((PyArrayObject *)part, (PyArrayObject *)v->a)) {
+                byte_bounds((PyArrayObject *)part, &lo, &hi);
+            }
+            Py_DECREF(part);
+        }
+    }
+    PyObject *base = v->base;
+    if (!PyObject_TypeCheck(base, &ArrayBase_Type)) {
+        /* memory of the caller's ndarray or buffer: shared unless this View is all that holds it */
+        Py_ssize_t held = (v->src == base) + 1 + (v->a == base);
+        PyObject *ab = PyArray_BASE((PyArrayObject *)v->a);
+        held += ab == base;
+        int alone = Py_REFCNT(base) == held && (v->a == base || Py_REFCNT(v->a) == 1);
+        if (alone && v->src != base && v->src != v->a) {
+            alone = 0;
+        }
+        if (!alone) {
+            Py_RETURN_TRUE;
+        }
+        return PyList_New(0);
+    }
+    ArrayBaseObject *owner = (ArrayBaseObject *)base;
+    if (v->slot1 == 0 || owner->a == NULL) {
+        Py_RETURN_TRUE;
+    }
+    Py_ssize_t held = 0;
+    for (Py_ssize_t i = 0; i < owner->nviews; i++) {
+        ArrayBaseObject *w = owner->views[i];
+        held += (w->base == base) + (w->src == base);
+    }
+    if (Py_REFCNT(base) != held || memory_held_elsewhere(owner)) {
+        Py_RETURN_TRUE;
+    }
+    PyObject *out = PyList_New(0);
+    if (out == NULL || hi <= lo) {
+        return out;
+    }
+    for (Py_ssize_t i = 0; i < owner->nviews; i++) {
+        ArrayBaseObject *w = owner->views[i];
+        char *wlo, *whi;
+        if (w == v) {
+            continue;
+        }
+        byte_bounds((PyArrayObject *)w->a, &wlo, &whi);
+        if (wlo < hi && lo < whi && PyList_Append(out, (PyObject *)w) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* views_of(owner): the live Views registered with the owner (for tests and diagnostics). */
+static PyObject *
+views_of(PyObject *module, PyObject *owner)
+{
+    if (!PyObject_TypeCheck(owner, &ArrayBase_Type)) {
+        PyErr_SetString(PyExc_TypeError, "views_of() needs a tagged array");
+        return NULL;
+    }
+    ArrayBaseObject *o = (ArrayBaseObject *)owner;
+    PyObject *out = PyList_New(o->nviews);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < o->nviews; i++) {
+        Py_INCREF(o->views[i]);
+        PyList_SET_ITEM(out, i, (PyObject *)o->views[i]);
+    }
+    return out;
+}
+
+/* is_temporary_probe(obj): the compiled core's test of a temporary, for the import self-test
+   (it is only meaningful called straight from the interpreter, as the self-test does). */
+static PyObject *
+temporaries_by(PyObject *module, PyObject *unused)
+{
+    return PyUnicode_FromString(TEMPORARIES_BY);
 }
 
 static PyObject *
@@ -1080,6 +1442,11 @@ static PyMethodDef module_methods[] = {
     {"set_temporaries", set_temporaries, METH_VARARGS,
      "set_temporaries(setitem, inplace): refcounts that mark a temporary at each write site"},
     {"root", root, METH_O, "root(a): the object that owns the memory of the ndarray a"},
+    {"sharing", (PyCFunction)(void (*)(void))sharing, METH_FASTCALL,
+     "sharing(view, key): True, or the other live Views whose bytes may overlap the write"},
+    {"views_of", views_of, METH_O, "views_of(owner): the live Views of a tagged owner"},
+    {"temporaries_by", temporaries_by, METH_NOARGS,
+     "temporaries_by(): how the compiled core recognises a temporary on this interpreter"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1108,6 +1475,10 @@ PyInit__speedups(void)
     if (m == NULL) {
         return NULL;
     }
+#ifdef Py_GIL_DISABLED
+    /* the owners' registries of Views and the reference-count judgements need the GIL */
+    PyUnstable_Module_SetGIL(m, Py_MOD_GIL_USED);
+#endif
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         if (PyType_Ready(types[i].type) < 0) {
             Py_DECREF(m);
