@@ -135,14 +135,15 @@ def _calibrate_rc() -> tuple[int, int]:
 _RC_LOCAL, _RC_ATTR = _calibrate_rc()
 
 
-def _py_memory_private(src: Any, r: NDArray[Any], views: int, extra: int = 0) -> bool:
+def _py_memory_private(src: Any, r: NDArray[Any], views: int, extra: int = 0, levels: int = 1) -> bool:
     """Pure-Python twin of the compiled ``memory_private``: ``r`` was just made from the
     temporary Copy ``src``; does anything but ``src`` (and ``views`` Views of it) see its memory?
 
-    ``r`` is held by one local of the caller, passed here as an argument, and by ``extra``
-    other holders known to the caller.
+    ``r`` is held by one local of a caller ``levels`` calls up, passed down as an argument,
+    and by ``extra`` other holders known to the caller.
     """
-    if _type(src) is not Copy or len(_py_views_of(src)) != views or _rc(r) != _RC_LOCAL + _PARAM_REFS + extra:
+    if (_type(src) is not Copy or len(_views_of(src)) != views
+            or _rc(r) != _RC_LOCAL + _PARAM_REFS * levels + extra):
         return False
     rb = r.base
     ab = src._a.base
@@ -184,17 +185,30 @@ def _bounds(x: NDArray[Any]) -> tuple[int, int]:
     return lo, hi + x.itemsize
 
 
+def _written_part(a: NDArray[Any], key: Any) -> NDArray[Any] | None:
+    """The View of ``a`` whose bytes ``a[key] = value`` changes, or None when the key does not
+    select a View (advanced indexing: then all of ``a`` counts)."""
+    k = key._a if isinstance(key, SafeArray) else key
+    try:  # with a trailing Ellipsis an element is a 0-d view, not a scalar
+        part = a[(*k, Ellipsis) if _type(k) is tuple else (k, Ellipsis)]
+    except Exception:  # noqa: BLE001
+        try:
+            part = a[k]
+        except Exception:  # noqa: BLE001  (NumPy reports a bad key when the write runs)
+            return None
+    if _type(part) is _ndarray and part.base is not None and _shares_root(part, a):
+        return part  # type: ignore[no-any-return]
+    return None
+
+
 def _py_sharing(v: Any, key: Any) -> Any:
     """Pure-Python twin of the compiled ``sharing``: True when a holder outside safearray's
     bookkeeping sees the bytes that writing ``v[key]`` changes, else the other live Views
     of the same owner whose bytes may overlap them."""
     lo, hi = _bounds(v._a)
     if key is not None:
-        try:
-            part = v._a[key._a if isinstance(key, SafeArray) else key]
-        except Exception:  # noqa: BLE001  (NumPy reports a bad key when the write runs)
-            part = None
-        if _type(part) is _ndarray and part.base is not None and _shares_root(part, v._a):
+        part = _written_part(v._a, key)
+        if part is not None:
             lo, hi = _bounds(part)
         del part
     if _type(v._base) is not Copy:
@@ -448,7 +462,7 @@ def _adopting(r: NDArray[Any], src: SafeArray, op: object, depth: int) -> Any:
     ``r`` tagged as a Copy when nothing else sees its memory (see ``_py_memory_private``)."""
     if (type(r) is _ndarray and _type(src) is Copy and r is not src._a and _shares_root(r, src._a)
             and (not _AMBIG_ATTR or not _held_by_caller(src, depth + 1))
-            and _py_memory_private(src, r, 0)):
+            and _py_memory_private(src, r, 0, levels=2)):
         return _copy(r)
     return _wrap1(r, src, op)
 
@@ -956,38 +970,45 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return self._base
 
     @property
-    def T(self) -> View[ScalarT_co]:
+    def T(self, *_: Any) -> View[ScalarT_co]:
         """Transposed View, as :attr:`numpy.ndarray.T`."""
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
-            return _adopting(self._a.T, self, _OP_T, 1)  # type: ignore[no-any-return]
+            r = self._a.T
+            return _adopting(r, self, _OP_T, 1)  # type: ignore[no-any-return]
         view: View[ScalarT_co] = _wrap1(self._a.T, self, _OP_T)
         return view
 
     @property
-    def mT(self) -> View[ScalarT_co]:
+    def mT(self, *_: Any) -> View[ScalarT_co]:
         """View transposing the last two axes, as :attr:`numpy.ndarray.mT`."""
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
-            return _adopting(self._a.mT, self, _OP_MT, 1)  # type: ignore[no-any-return]
+            r = self._a.mT
+            return _adopting(r, self, _OP_MT, 1)  # type: ignore[no-any-return]
         view: View[ScalarT_co] = _wrap1(self._a.mT, self, _OP_MT)
         return view
 
     @property
-    def real(self) -> Any:
+    def real(self, *_: Any) -> Any:
         """Real part: a View for complex arrays, the array itself otherwise."""
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
-            return _adopting(self._a.real, self, _OP_REAL, 1)
+            r = self._a.real
+            return _adopting(r, self, _OP_REAL, 1)
         return _wrap1(self._a.real, self, _OP_REAL)
 
     @property
-    def imag(self) -> Any:
+    def imag(self, *_: Any) -> Any:
         """Imaginary part: a View for complex arrays, a read-only zero Copy otherwise."""
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
-            return _adopting(self._a.imag, self, _OP_IMAG, 1)
+            r = self._a.imag
+            return _adopting(r, self, _OP_IMAG, 1)
         return _wrap1(self._a.imag, self, _OP_IMAG)
 
     # ---- indexing ---------------------------------------------------------------------
 
-    def _py_getitem(self, key: Any) -> Any:
+    def _py_getitem(self, key: Any, *_: Any) -> Any:
+        # ``*_``: not a "simple" function, so CPython does not specialise x[k] into a call
+        # that moves the operand into this frame (the reference counts would change with
+        # how hot the line is); the same holds for the properties below.
         rc = _getrefcount(self)
         t = _type(key)
         if t is Copy or t is View:
@@ -1136,9 +1157,14 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def __array_function__(
         self, func: Callable[..., Any], types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
+        rc = _getrefcount(self)
         for t in types:
             if t is not View and t is not Copy and not issubclass(t, _KNOWN_TYPES):
                 return NotImplemented
+        if rc <= _TEMP_DISPATCH and _type(self) is Copy:
+            # ``np.reshape(np.arange(6), (2, 3))``: the only View of a temporary owns its memory
+            if not _AMBIG_DISPATCH or not _held_by_caller(self, 1):
+                return _py_adopt(call_function(func, args, kwargs), self)
         return call_function(func, args, kwargs)
 
     # ---- shape and memory -------------------------------------------------------------
@@ -1574,7 +1600,7 @@ def _calibrate() -> dict[str, tuple[int, int]]:
     class Probe:
         __slots__ = ()
 
-        def __getitem__(self, key: Any) -> Probe:
+        def __getitem__(self, key: Any, *_: Any) -> Probe:
             seen.append(_getrefcount(self))
             return Probe()
 
@@ -1589,11 +1615,20 @@ def _calibrate() -> dict[str, tuple[int, int]]:
             seen.append(_getrefcount(self))
 
         @property
-        def T(self) -> None:
+        def T(self, *_: Any) -> None:
             seen.append(_getrefcount(self))
 
-    def function(obj: Any, *args: Any, **kwargs: Any) -> None:
+    def function(*args: Any, **kwargs: Any) -> None:
+        seen.append(_getrefcount(args[0]))
+
+    def parameter(obj: Any, dtype: Any = None, order: Any = None, *, copy: Any = None) -> None:
         seen.append(_getrefcount(obj))
+
+    class Dispatched:
+        __slots__ = ()
+
+        def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> None:
+            seen.append(_getrefcount(self))
 
     named = Probe()
     counts: dict[str, tuple[int, int]] = {}
@@ -1617,6 +1652,13 @@ def _calibrate() -> dict[str, tuple[int, int]]:
     function(Probe())
     function(named)
     counts[_FUNCTION] = (seen[-2], seen[-1])
+    parameter(Probe())
+    parameter(named)
+    counts[_PARAMETER] = (seen[-2], seen[-1])
+    dispatched = Dispatched()
+    np.reshape(Dispatched(), 6)  # type: ignore[call-overload]
+    np.reshape(dispatched, 6)  # type: ignore[call-overload]
+    counts[_DISPATCH] = (seen[-2], seen[-1])
     return counts
 
 
@@ -1631,15 +1673,29 @@ def _threshold(temp: int, named: int) -> tuple[int, bool]:
     return -1, False
 
 
-_GETITEM, _ATTR, _FUNCTION = "getitem", "attribute", "function"
+_GETITEM, _ATTR, _FUNCTION, _DISPATCH = "getitem", "attribute", "function", "__array_function__"
+_PARAMETER = "parameter"
 _COUNTS = _calibrate()
 _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
+_policy.written_part = _written_part
+_views_of: Callable[[Any], list[Any]] = _py_views_of if _speedups is None else _speedups.views_of
 _TEMP_SETITEM, _AMBIG_SETITEM = _threshold(*_COUNTS[_SETITEM])
 _TEMP_INPLACE, _AMBIG_INPLACE = _threshold(*_COUNTS[_INPLACE])
 _TEMP_METHOD, _AMBIG_METHOD = _threshold(*_COUNTS[_METHOD])
 _TEMP_GETITEM, _AMBIG_GETITEM = _threshold(*_COUNTS[_GETITEM])
 _TEMP_ATTR, _AMBIG_ATTR = _threshold(*_COUNTS[_ATTR])
 _TEMP_FUNCTION, _AMBIG_FUNCTION = _threshold(*_COUNTS[_FUNCTION])
+_TEMP_DISPATCH, _AMBIG_DISPATCH = _threshold(*_COUNTS[_DISPATCH])
+_TEMP_PARAMETER, _AMBIG_PARAMETER = _threshold(*_COUNTS[_PARAMETER])
+
+
+def _py_fresh_ndarray(obj: Any) -> bool:
+    """Does the ndarray ``obj`` (held by the caller's parameter) own its bytes, or view an owner
+    that nothing else holds?"""
+    b = obj.base
+    if b is None:
+        return True
+    return bool(_type(b) is _ndarray and b.base is None and _rc(obj.base) == _RC_ATTR + 1)  # + the local b
 
 
 def _held_by_caller(obj: object, depth: int) -> bool:

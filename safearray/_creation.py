@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import numpy as np
 from numpy.typing import NDArray
 
+from . import _array
 from ._array import Copy, SafeArray, View, _copy, _root, _shares_root, _speedups, _view_of, _view_of_raw
 from ._errors import CopyRequiredError, SafeArrayTypeError
 from ._policy import OpName
 from ._validate import check_copy, check_device, check_dtype, check_like, check_ndmin, check_order
+
+_getrefcount = sys.getrefcount
 
 __all__ = ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
 
@@ -228,6 +232,10 @@ def asarray(
         t: Any = _type(obj)
         if copy is None:
             if t is _ndarray:  # wrap the caller's ndarray without copying
+                if (_array._PURE and _getrefcount(obj) <= _array._TEMP_PARAMETER
+                        and (not _array._AMBIG_PARAMETER or not _array._held_by_caller(obj, 1))
+                        and _array._py_fresh_ndarray(obj)):
+                    return _copy(obj)  # a temporary ndarray is handed over: the result owns it
                 return _view_of_raw(obj, _root(obj), obj, _OP_ASARRAY)
             if t in _FRESH_EXACT:  # NumPy builds a new array from these
                 return _copy(_np_asarray(obj))

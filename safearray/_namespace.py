@@ -18,11 +18,27 @@ from typing import Any
 
 import numpy as np
 
-from ._array import SafeArray, _root, _wrap, call_function, call_ufunc, writes_into
+import sys
+
+from ._array import (
+    _AMBIG_FUNCTION,
+    _TEMP_FUNCTION,
+    Copy,
+    SafeArray,
+    _held_by_caller,
+    _py_adopt,
+    _root,
+    _wrap,
+    call_function,
+    call_ufunc,
+    writes_into,
+)
 from ._errors import NotCoveredError, SafeArrayValueError
 from ._policy import OpName
 
 __all__ = ["MIRROR", "NOT_COVERED", "ufunc", "wrap_function", "lookup"]
+
+_getrefcount = sys.getrefcount
 
 #: NumPy names that safearray does not mirror, and why.
 NOT_COVERED: dict[str, str] = {
@@ -119,6 +135,11 @@ def wrap_function(func: Callable[..., Any], qualname: str | None = None) -> Call
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if args and _getrefcount(args[0]) <= _TEMP_FUNCTION and type(args[0]) is Copy:
+            # ``sa.squeeze(sa.array(rows))``: the only View of a temporary owns its memory
+            src = args[0]
+            if not _AMBIG_FUNCTION or not _held_by_caller(src, 1):
+                return _py_adopt(call_function(func, args, kwargs), src)
         return call_function(func, args, kwargs)
 
     if qualname is not None:

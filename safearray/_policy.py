@@ -221,6 +221,8 @@ def _is_copy(obj: object) -> bool:
 #: safearray's bookkeeping sees the bytes a write changes, else the other live Views of the
 #: same owner whose bytes may overlap them.
 sharing: Any = None
+#: ``written_part(a, key)`` (set by ``_array``): the View of ``a`` that ``a[key] = v`` writes.
+written_part: Any = None
 
 #: Work allowed to ``np.shares_memory`` when two Views' bounds overlap (past it: overlap).
 _MAX_WORK = 10_000
@@ -237,11 +239,8 @@ def _seen_by_others(arr: Any, key: object, parent: object) -> str | None:
         return None
     region = arr._a
     if key is not None:
-        try:
-            part = region[key._a if hasattr(key, "_a") else key]
-        except Exception:  # noqa: BLE001  (NumPy reports a bad key when the write runs)
-            part = None
-        if isinstance(part, _NDARRAY) and np.may_share_memory(part, region):
+        part = written_part(region, key)
+        if part is not None:
             region = part
     for other in verdict:
         if other._a is parent:

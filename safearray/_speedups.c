@@ -1324,7 +1324,24 @@ sharing(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     char *lo, *hi;
     byte_bounds((PyArrayObject *)v->a, &lo, &hi);
     if (key != Py_None) {
-        PyObject *part = PyObject_GetItem(v->a, unwrap(key));
+        /* the bytes of v[key]: with a trailing Ellipsis an element is a 0-d view, not a scalar */
+        PyObject *k = unwrap(key), *part = NULL, *vk;
+        if (PyTuple_CheckExact(k)) {
+            PyObject *tail = PyTuple_Pack(1, Py_Ellipsis);
+            vk = tail ? PySequence_Concat(k, tail) : NULL;
+            Py_XDECREF(tail);
+        }
+        else {
+            vk = PyTuple_Pack(2, k, Py_Ellipsis);
+        }
+        if (vk != NULL) {
+            part = PyObject_GetItem(v->a, vk);
+            Py_DECREF(vk);
+        }
+        if (part == NULL) {
+            PyErr_Clear();
+            part = PyObject_GetItem(v->a, k);
+        }
         if (part == NULL) {
             PyErr_Clear(); /* NumPy reports a bad key when the write runs */
         }

@@ -1,0 +1,464 @@
+"""The write judge over generated code: every write idiom in every scope, and ownership.
+
+Each case is real Python source, compiled with its own file name and executed, so that the
+interpreter's own bytecode (borrowed locals from CPython 3.14, cells, globals, attribute and
+item loads, comprehensions, generators, coroutines) is what safearray sees. For each case the
+expected verdict is what a careful NumPy expert reading the line would say:
+
+* ``ok``: nobody else can see the bytes, or the write goes into the array that was indexed;
+* ``shared``: a live holder other than the View sees the bytes (SharedWriteWarning / Error);
+* ``lost``: the write goes into a temporary Copy that is then thrown away (LostWrite...);
+* ``readonly``: a read-only View (ReadOnlyError under every mode).
+
+Every case runs under "warn" (exactly the expected warning, once, at the case's line) and
+under "raise" (the expected error, and no byte changed when it is refused). Ownership cases
+check the tag of an expression against ``np.shares_memory`` with every live array of the case.
+This file is one of the core tests: it also runs in pure-Python mode (tests/test_fallback.py)
+and on every other interpreter of the machine (.ci/run).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy
+import pytest
+
+import safearray as sa
+from safearray import _array
+
+PACKAGE = os.path.dirname(os.path.abspath(sa.__file__))
+COMPILED = _array._speedups is not None
+
+# --------------------------------------------------------------------------------------
+# write idioms. ``{a}``, ``{v}``, ``{w}`` are holders: plain names, attributes, dict or list
+# items, globals or cells, depending on the scope. ``write`` is the one line judged.
+
+
+@dataclass(frozen=True)
+class Idiom:
+    setup: str
+    write: str
+    verdict: str
+    #: the memory whose bytes the write changes (to check "nothing half written")
+    watched: str = "{a}"
+
+
+IDIOMS: dict[str, Idiom] = {
+    # writes into an owner: silent
+    "owner setitem": Idiom("{a} = sa.arange(12.0).reshape(3, 4)", "{a}[0, 0] = 99", "ok"),
+    "owner slice +=": Idiom("{a} = sa.arange(12.0).reshape(3, 4)", "{a}[1:3] += 1", "ok"),
+    "owner column -=": Idiom("{a} = sa.arange(12.0).reshape(3, 4)", "{a}[:, 0] -= 2", "ok"),
+    "owner fancy *=": Idiom("{a} = sa.arange(12.0)", "{a}[[0, 2]] *= 2", "ok"),
+    "owner mask =": Idiom("{a} = sa.arange(12.0)", "{a}[{a} > 5] = 0", "ok"),
+    "owner ellipsis": Idiom("{a} = sa.arange(12.0)", "{a}[...] = 1", "ok"),
+    "owner slice sort": Idiom("{a} = sa.arange(12.0)[::-1].copy()", "{a}[1:5].sort()", "ok"),
+    "owner chained": Idiom("{a} = sa.arange(12.0).reshape(3, 4)", "{a}[1:3][0] = 5", "ok"),
+    "owner chained diag": Idiom("{a} = sa.zeros((4, 4))", "{a}[1:][sa.diag_indices(3)] = 1", "ok"),
+    "owner transposed": Idiom("{a} = sa.zeros((2, 3))", "{a}.T[0] = 5", "ok"),
+    "owner fill": Idiom("{a} = sa.zeros(5)", "{a}.fill(3)", "ok"),
+    "owner row kept": Idiom("{a} = sa.zeros((3, 3))\n{v} = {a}[0]", "{a}[1:] = 1", "ok"),
+    "transpose of a temporary": Idiom("{a} = sa.zeros((4, 4)).T", "{a}[0, 1] = 1", "ok"),
+    "newaxis of a temporary": Idiom("{a} = sa.zeros(5)[:, None]", "{a}[0] = 1", "ok"),
+    "reversed eye": Idiom("{a} = sa.eye(3)[::-1]", "{a}[0, 0] = 2", "ok"),
+    "strided linspace": Idiom("{a} = sa.linspace(0, 1, 10)[::2]", "{a}[0] = 2", "ok"),
+    "ravel of ones": Idiom("{a} = sa.ones((2, 3)).ravel()", "{a} *= 2", "ok"),
+    "atleast_2d": Idiom("{a} = sa.atleast_2d(sa.arange(3.0))", "{a}[0, 0] = 5", "ok"),
+    "squeeze of array": Idiom("{a} = sa.squeeze(sa.array([[1.0, 2.0]]))", "{a}[0] = 5", "ok"),
+    "ifft real part": Idiom("{a} = sa.fft.ifft(sa.arange(4.0))[:2].real", "{a}[0] = 5", "ok"),
+    "numpy reshape": Idiom("{a} = numpy.reshape(sa.arange(6.0), (2, 3))", "{a}[0, 0] = 5", "ok"),
+    "view returned": Idiom("{a} = fresh_view()", "{a}[0] = 1", "ok"),
+    "asarray of a temporary": Idiom("{a} = sa.asarray(numpy.zeros(3))", "{a}[0] = 1", "ok"),
+    "rows of a transpose": Idiom(
+        "{a}, {v}, {w} = sa.array([[1.0, 2, 3], [4, 5, 6]]).T", "{v} -= {a}", "ok"),
+    "disjoint sibling": Idiom("{a}, {v} = halves()", "{a}[0] = 7", "ok"),
+    "eig columns": Idiom("{a} = sa.linalg.eig(sa.eye(3) * 2)[1][:, 0]", "{a}[0] = 1", "ok"),
+    "eig result": Idiom("{w}, {a} = sa.linalg.eig(sa.eye(3) * 2)", "{a}[:, 0] = 1", "ok"),
+    # writes that someone else sees
+    "view of named owner": Idiom("{a} = sa.arange(100.0)\n{v} = {a}[10:20]", "{v}[:] = 0", "shared"),
+    "view +=": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:5]", "{v} += 1", "shared"),
+    "view slice +=": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:8]", "{v}[1:3] += 1", "shared"),
+    "view fill": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:5]", "{v}.fill(0)", "shared"),
+    "view sort": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[::-1]", "{v}.sort()", "shared"),
+    "column": Idiom("{a} = sa.zeros((3, 3))\n{v} = {a}[:, 0]", "{v}[0] = 5", "shared"),
+    "chained through a view": Idiom("{a} = sa.zeros((4, 4))\n{v} = {a}[1:]", "{v}[1:][0] = 5", "shared"),
+    "view of an ndarray": Idiom("{w} = numpy.zeros(4)\n{v} = sa.asarray({w})", "{v}[0] = 1", "shared",
+                                watched="{w}"),
+    "overlapping sibling": Idiom("{a}, {v} = halves()", "{a}[-1] = 7", "shared", watched="{v}"),
+    "handed-out ndarray": Idiom("{a} = handed_out_view()", "{a}[0] = 1", "shared"),
+    "reshape of named": Idiom("{w} = sa.arange(12.0)\n{v} = {w}.reshape(3, 4)", "{v}[0, 0] = 1", "shared",
+                              watched="{w}"),
+    "out= a view": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:5]", "sa.add({v}, 1, out={v})", "shared"),
+    # writes that are lost
+    "mask then index": Idiom("{a} = sa.arange(10.0)", "{a}[{a} > 5][0] = 5", "lost"),
+    "fancy then slice": Idiom("{a} = sa.arange(10.0)", "{a}[[0, 2]][:] = 1", "lost"),
+    "mask then sort": Idiom("{a} = sa.arange(10.0)[::-1].copy()", "{a}[{a} > 2].sort()", "lost"),
+    "copy then fill": Idiom("{a} = sa.arange(10.0)", "{a}.copy().fill(0)", "lost"),
+    "arithmetic then set": Idiom("{a} = sa.arange(10.0)", "({a} + 1)[0] = 5", "lost"),
+    # read-only
+    "readonly view": Idiom("{a} = sa.zeros(3)\n{v} = {a}.readonly()", "{v}[0] = 1", "readonly"),
+}
+
+#: Expression forms of idioms, for scopes that only hold expressions (lambdas, comprehensions).
+EXPRESSIONS: dict[str, tuple[str, str]] = {
+    "mask then sort": ("sa.arange(10.0)[::-1].copy()", "{a}[{a} > 2].sort()"),
+    "copy then fill": ("sa.arange(10.0)", "{a}.copy().fill(0)"),
+    "owner fill": ("sa.zeros(5)", "{a}.fill(3)"),
+    "owner slice sort": ("sa.arange(12.0)[::-1].copy()", "{a}[1:5].sort()"),
+    "view fill": ("sa.arange(10.0)", "{a}[2:5].fill(0)"),  # a temporary View of an owner
+}
+EXPRESSION_VERDICT = {"mask then sort": "lost", "copy then fill": "lost", "owner fill": "ok",
+                      "owner slice sort": "ok", "view fill": "ok"}
+
+HELPERS = '''
+def fresh_view():
+    t = sa.zeros(10)
+    return t[2:5]
+
+def halves():
+    t = sa.zeros(10)
+    return t[:6], t[5:]
+
+KEEP = []
+
+def handed_out_view():
+    t = sa.zeros(10)
+    KEEP.append(numpy.asarray(t))
+    return t[2:5]
+'''
+
+# --------------------------------------------------------------------------------------
+# scopes: how the holders are spelled and what code surrounds the lines
+
+
+@dataclass(frozen=True)
+class Scope:
+    names: dict[str, str]
+    #: the code around the case: a line ``@setup`` / ``@write`` is replaced by those lines,
+    #: indented as the marker is
+    template: str
+    names_only: bool = False  # walrus: plain names only
+
+
+def _names(fmt: str) -> dict[str, str]:
+    return {k: fmt.format(k) for k in ("a", "v", "w")}
+
+
+PLAIN = _names("{}")
+SCOPES: dict[str, Scope] = {
+    "module": Scope(PLAIN, "@setup\n@write"),
+    "function": Scope(PLAIN, "def case():\n    @setup\n    @write\ncase()"),
+    "loop": Scope(PLAIN, "def case():\n    for _ in range(LOOPS):\n        @setup\n        @write\ncase()"),
+    "while loop": Scope(PLAIN, "def case():\n    n = 0\n    while n < 1:\n        n += 1\n        @setup\n        @write\ncase()"),
+    "generator": Scope(PLAIN, "def case():\n    @setup\n    @write\n    yield\nlist(case())"),
+    "coroutine": Scope(PLAIN, "async def case():\n    @setup\n    @write\nrun_coroutine(case())"),
+    "closure": Scope(PLAIN, "def outer():\n    @setup\n    def inner():\n        nonlocal @nonlocal\n        @write\n    inner()\nouter()"),
+    "class body": Scope(PLAIN, "class Case:\n    @setup\n    @write"),
+    "method": Scope(PLAIN, "class Case:\n    def m(self):\n        @setup\n        @write\nCase().m()"),
+    "attribute": Scope(_names("self.{}"), "class Case:\n    def m(self):\n        @setup\n        @write\nCase().m()"),
+    "dict item": Scope(_names("d['{}']"), "def case():\n    d = {}\n    @setup\n    @write\ncase()"),
+    "list item": Scope({"a": "L[0]", "v": "L[1]", "w": "L[2]"}, "def case():\n    L = [None, None, None]\n    @setup\n    @write\ncase()"),
+    "global": Scope(PLAIN, "def case():\n    global a, v, w\n    @setup\n    @write\ncase()"),
+    "after del": Scope(PLAIN, "def case():\n    @setup\n    other = sa.zeros(2)\n    del other\n    @write\ncase()"),
+    "argument": Scope(PLAIN, "def case(a=None, v=None, w=None):\n    @setup\n    def take(a, v, w):\n        @write\n    take(a, v, w)\ncase()"),
+    "walrus": Scope(PLAIN, "def case():\n    @setup\n    @write\ncase()", names_only=True),
+}
+
+EXPRESSION_SCOPES: dict[str, str] = {
+    "lambda": "(lambda a: {expr})({make})\n",
+    "list comprehension": "[{expr} for a in [{make}]]\n",
+    "generator expression": "list({expr} for a in [{make}])\n",
+    "dict comprehension": "{{0: {expr} for a in [{make}]}}\n",
+    "nested function expression": "def case():\n    a = {make}\n    return {expr}\ncase()\n",
+}
+
+
+def _walrus(setup: str) -> str:
+    """``a = expr`` lines as walrus expressions (``(a := expr)``) where the target is a name."""
+    out = []
+    for line in setup.splitlines():
+        target, _, value = line.partition(" = ")
+        out.append(f"({target} := {value})" if value and target.isidentifier() else line)
+    return "\n".join(out)
+
+
+def source(idiom: Idiom, scope: Scope) -> tuple[str, int]:
+    """The case's code and the line number of its write."""
+    setup = idiom.setup.format(**scope.names)
+    write = idiom.write.format(**scope.names)
+    if scope.names_only:
+        setup = _walrus(setup)
+    used = ", ".join(n for n in "avw" if "{" + n + "}" in idiom.setup + idiom.write)
+    lines: list[str] = []
+    line = 0
+    for text in scope.template.replace("@nonlocal", used).splitlines():
+        marker = text.strip()
+        pad = text[: len(text) - len(text.lstrip())]
+        if marker == "@setup":
+            lines += [pad + x for x in setup.splitlines()]
+        elif marker == "@write":
+            lines.append(pad + write)
+            line = len(lines)
+        else:
+            lines.append(text)
+    return "\n".join(lines) + "\n", line
+
+
+def namespace() -> dict[str, Any]:
+    ns: dict[str, Any] = {"sa": sa, "numpy": numpy, "run_coroutine": run_coroutine, "LOOPS": LOOPS}
+    exec(compile(HELPERS, "<helpers>", "exec"), ns)
+    return ns
+
+
+def run_coroutine(coro: Any) -> None:
+    try:
+        coro.send(None)
+    except StopIteration:
+        pass
+
+
+#: the loop scope runs its case this often, past CPython's specialisation of hot instructions
+LOOPS = 10
+
+CATEGORY = {"shared": sa.SharedWriteWarning, "lost": sa.LostWriteWarning}
+ERROR = {"shared": sa.SharedWriteError, "lost": sa.LostWriteError, "readonly": sa.ReadOnlyError}
+
+
+def cases() -> list[Any]:
+    out = []
+    for (iname, idiom), (sname, scope) in itertools.product(IDIOMS.items(), SCOPES.items()):
+        out.append(pytest.param(iname, sname, id=f"{iname}-{sname}"))
+    return out
+
+
+def run_case(code: str, filename: str, mode: str) -> tuple[list[warnings.WarningMessage], BaseException | None, dict[str, Any]]:
+    ns = namespace()
+    error = None
+    with warnings.catch_warnings(record=True) as seen, sa.policy(mode):
+        warnings.simplefilter("always")
+        try:
+            exec(compile(code, filename, "exec"), ns)
+        except sa.SafeArrayError as exc:
+            error = exc
+    return [w for w in seen if issubclass(w.category, sa.MutationWarning)], error, ns
+
+
+@pytest.mark.parametrize(("iname", "sname"), cases())
+def test_write_idiom_in_scope_warns_exactly_when_someone_else_sees_it(iname: str, sname: str) -> None:
+    idiom, scope = IDIOMS[iname], SCOPES[sname]
+    code, line = source(idiom, scope)
+    filename = f"<case {iname} in {sname}>"
+    seen, error, _ = run_case(code, filename, "warn")
+    if idiom.verdict == "readonly":
+        assert isinstance(error, sa.ReadOnlyError), (code, error)
+        return
+    assert error is None, (code, error)
+    got = [(w.category.__name__, w.filename, w.lineno) for w in seen]
+    if idiom.verdict == "ok":
+        assert got == [], (code, [str(w.message) for w in seen])
+    else:
+        times = LOOPS if sname == "loop" else 1
+        expected = [(CATEGORY[idiom.verdict].__name__, filename, line)] * times
+        assert got == expected, (code, got, [str(w.message) for w in seen])
+
+
+@pytest.mark.parametrize(("iname", "sname"), cases())
+def test_write_idiom_in_scope_raises_exactly_when_someone_else_sees_it(iname: str, sname: str) -> None:
+    idiom, scope = IDIOMS[iname], SCOPES[sname]
+    code, line = source(idiom, scope)
+    filename = f"<case {iname} in {sname}>"
+    seen, error, _ = run_case(code, filename, "raise")
+    assert seen == []
+    if idiom.verdict == "ok":
+        assert error is None, (code, error)
+        return
+    assert isinstance(error, ERROR[idiom.verdict]), (code, error)
+    # the error points at the user's line: the innermost frame outside safearray is the
+    # case's write, and the compiled core's type slots (x[k] = v, x op= v) leave none of theirs
+    tb = error.__traceback__
+    frames = []
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        tb = tb.tb_next
+    outside = [f for f in frames if not f[0].startswith(PACKAGE)]
+    assert outside[-1] == (filename, line), (code, frames)
+    slot = "(" not in idiom.write or idiom.write.startswith("(")
+    if COMPILED and slot:
+        assert frames[-1] == (filename, line), (code, frames)
+
+
+@pytest.mark.parametrize("iname", [n for n, i in IDIOMS.items() if i.verdict in ("shared", "readonly")])
+def test_refused_writes_leave_every_byte_unchanged(iname: str) -> None:
+    """Under "raise" a refused write changes nothing: the watched memory before and after."""
+    idiom = IDIOMS[iname]
+    names = PLAIN
+    ns = namespace()
+    exec(compile(idiom.setup.format(**names), "<setup>", "exec"), ns)
+    watched = eval(idiom.watched.format(**names), ns)
+    before = numpy.array(watched, copy=True)
+    with sa.policy("raise"), pytest.raises((sa.SharedWriteError, sa.ReadOnlyError)):
+        exec(compile(idiom.write.format(**names), "<write>", "exec"), ns)
+    numpy.testing.assert_array_equal(numpy.asarray(watched), before)
+
+
+@pytest.mark.parametrize(("ename", "sname"), list(itertools.product(EXPRESSIONS, EXPRESSION_SCOPES)))
+def test_expression_idioms_in_lambdas_and_comprehensions(ename: str, sname: str) -> None:
+    make, expr = EXPRESSIONS[ename]
+    code = EXPRESSION_SCOPES[sname].format(expr=expr.format(a="a"), make=make)
+    filename = f"<expression {ename} in {sname}>"
+    seen, error, _ = run_case(code, filename, "warn")
+    assert error is None
+    verdict = EXPRESSION_VERDICT[ename]
+    got = [w.category for w in seen]
+    assert got == ([] if verdict == "ok" else [CATEGORY[verdict]]), (code, [str(w.message) for w in seen])
+    assert all(w.filename == filename for w in seen)
+
+
+def test_there_are_at_least_300_generated_cases() -> None:
+    n = len(cases()) + len(EXPRESSIONS) * len(EXPRESSION_SCOPES) + len(OWNERSHIP) * len(OWNERSHIP_SCOPES)
+    assert n >= 300, n
+
+
+# --------------------------------------------------------------------------------------
+# ownership: the tag of an expression, against np.shares_memory with every live array
+
+#: expression -> whether its result owns its memory (Copy) when evaluated with ``a`` alive
+OWNERSHIP: dict[str, str] = {
+    "sa.arange(12).reshape(3, 4)": "Copy",
+    "a.reshape(3, 4)": "View",
+    "sa.zeros((4, 4)).T": "Copy",
+    "a.reshape(3, 4).T": "View",
+    "sa.linspace(0, 1, 10)[::2]": "Copy",
+    "a[::2]": "View",
+    "sa.ones((2, 3)).ravel()": "Copy",
+    "sa.zeros(5)[:, None]": "Copy",
+    "a[:, None]": "View",
+    "sa.atleast_2d(sa.arange(3))": "Copy",
+    "sa.atleast_2d(a)": "View",
+    "sa.zeros((1, 3)).squeeze()": "Copy",
+    "sa.eye(3)[::-1]": "Copy",
+    "fresh()[2:5]": "Copy",
+    "sa.reshape(sa.arange(6), (2, 3))": "Copy",
+    "numpy.reshape(sa.arange(6), (2, 3))": "Copy",
+    "numpy.reshape(a, (3, 4))": "View",
+    "sa.asarray(numpy.zeros(3))": "Copy",
+    "sa.asarray(nd)": "View",
+    "sa.asarray(nd[1:])": "View",
+    "sa.squeeze(sa.array([[1, 2]]))": "Copy",
+    "sa.fft.ifft(sa.arange(4.0))[:2].real": "Copy",
+    "a.T.real": "View",
+    "a[2:][::2]": "View",
+    "a.copy()[2:]": "Copy",
+    "sa.arange(12)[2:][::2]": "Copy",
+    "kept()[1:]": "View",
+}
+
+OWNERSHIP_SCOPES: dict[str, str] = {
+    "module": "r = {expr}\n",
+    "function": "def case():\n    return {expr}\nr = case()\n",
+    "function with locals": "def case(a, nd):\n    x = 1\n    return {expr}\nr = case(a, nd)\n",
+    "loop": "def case():\n    for _ in range(2):\n        out = {expr}\n    return out\nr = case()\n",
+    "lambda": "r = (lambda: {expr})()\n",
+    "comprehension": "r = [{expr} for _ in range(1)][0]\n",
+    "generator expression": "r = next({expr} for _ in range(1))\n",
+    "generator": "def case():\n    yield {expr}\nr = next(case())\n",
+    "class body": "class Case:\n    r = {expr}\nr = Case.r\n",
+    "closure": "def outer():\n    b = a\n    def inner():\n        return {expr}.__class__ and {expr}\n    return inner()\nr = outer()\n",
+    "method": "class Case:\n    def m(self):\n        return {expr}\nr = Case().m()\n",
+}
+
+OWNERSHIP_HELPERS = '''
+a = sa.arange(12)
+nd = numpy.arange(12)
+KEPT = [sa.arange(5)]
+def fresh():
+    return sa.zeros(10)
+def kept():
+    return KEPT[0]
+'''
+
+
+@pytest.mark.parametrize(("expr", "sname"), list(itertools.product(OWNERSHIP, OWNERSHIP_SCOPES)))
+def test_ownership_tag_tells_the_truth_in_every_scope(expr: str, sname: str) -> None:
+    ns: dict[str, Any] = {"sa": sa, "numpy": numpy}
+    exec(compile(OWNERSHIP_HELPERS, "<helpers>", "exec"), ns)
+    code = OWNERSHIP_SCOPES[sname].format(expr=expr)
+    exec(compile(code, f"<ownership {sname}>", "exec"), ns)
+    r = ns["r"]
+    assert type(r).__name__ == OWNERSHIP[expr], (code, r)
+    live = [ns["a"], ns["nd"], ns["KEPT"][0]]
+    if isinstance(r, sa.Copy):
+        # a Copy never says so of memory that a live array can see
+        assert r.base is None
+        assert not any(numpy.shares_memory(numpy.asarray(r), numpy.asarray(x)) for x in live), code
+    else:
+        assert any(numpy.shares_memory(numpy.asarray(r), numpy.asarray(x)) for x in live), code
+
+
+def test_views_of_an_owner_see_each_others_bytes_only_where_they_overlap() -> None:
+    def make() -> tuple[Any, Any]:
+        t = sa.zeros((4, 4))
+        return t[:2], t[1:]
+
+    top, rest = make()
+    with sa.policy("raise"):
+        top[0] = 1  # row 0: only ``top`` sees it
+        with pytest.raises(sa.SharedWriteError, match="another live View"):
+            top[1] = 1  # row 1: ``rest`` sees it too
+        del rest
+        top[1] = 2  # ``rest`` is gone
+
+
+def test_columns_that_interleave_but_do_not_overlap_are_independent() -> None:
+    def make() -> tuple[Any, Any]:
+        t = sa.zeros((5, 2))
+        return t[:, 0], t[:, 1]
+
+    c0, c1 = make()
+    with sa.policy("raise"):
+        c0 += 1
+        c1 -= c0
+    assert c1.tolist() == [-1.0] * 5
+
+
+def test_a_view_whose_owner_name_died_is_an_owner_for_writes() -> None:
+    def make() -> Any:
+        t = sa.zeros(10)
+        return t[2:5]
+
+    v = make()
+    assert isinstance(v, sa.View)  # the tag was decided when ``t`` was alive
+    with sa.policy("raise"):
+        v[0] = 1
+        v += 1
+        v.fill(3)
+
+
+def test_a_view_whose_owner_is_held_again_warns_again() -> None:
+    def make() -> Any:
+        t = sa.zeros(10)
+        return t[2:5]
+
+    v = make()
+    owner = v.base
+    with sa.policy("raise"), pytest.raises(sa.SharedWriteError):
+        v[0] = 1
+    del owner
+    with sa.policy("raise"):
+        v[0] = 1
+
+
+def test_augmented_slice_assignment_through_a_named_view_warns_once() -> None:
+    data = sa.arange(10.0)
+    v = data[2:8]
+    i, j = 1, 3
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        v[i:j] += 1
+        v[1:3] -= 1
+        v[(slice(i, j),)] *= 2
+    assert [w.category for w in seen] == [sa.SharedWriteWarning] * 3
