@@ -19,11 +19,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import _array, _namespace, array_api
+from . import _array, _namespace, _selftest, array_api
 from ._array import Copy, SafeArray, View
 from ._creation import array, asarray, may_share_memory, readonly, shares_memory
 from ._errors import (
     CopyRequiredError,
+    DetectionWarning,
     DTypeError,
     LostWriteError,
     LostWriteWarning,
@@ -39,6 +40,7 @@ from ._errors import (
 )
 from ._guard import guard
 from ._policy import MODES, get_policy, policy, set_policy
+from ._selftest import diagnostics
 
 if TYPE_CHECKING:  # the mirrored functions whose tag is known before run time
     from ._typed import (
@@ -64,7 +66,7 @@ __version__ = "0.1.0"
 
 __all__ = ["SafeArray", "View", "Copy", "ndarray"]
 __all__ += ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
-__all__ += ["MODES", "get_policy", "set_policy", "policy", "guard"]
+__all__ += ["MODES", "get_policy", "set_policy", "policy", "guard", "diagnostics"]
 __all__ += [
     "SafeArrayError",
     "SafeArrayTypeError",
@@ -79,6 +81,7 @@ __all__ += [
     "MutationWarning",
     "SharedWriteWarning",
     "LostWriteWarning",
+    "DetectionWarning",
 ]
 __all__ += ["array_api"]
 #: The rest of NumPy's namespace, generated (see ``safearray/_namespace.py``).
@@ -88,6 +91,7 @@ __all__ += sorted(  # pyright: ignore[reportUnsupportedDunderAll]
 
 ndarray = SafeArray
 _array._namespace = array_api
+_selftest.run()  # every check, once, on this interpreter: a DetectionWarning names those off
 
 
 def __getattr__(name: str) -> Any:

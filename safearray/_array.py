@@ -70,6 +70,9 @@ if os.environ.get("SAFEARRAY_PURE_PYTHON", "") in ("", "0"):
         _speedups = None
 #: The pure-Python core decides ownership in Python; the compiled one in its type slots.
 _PURE = _speedups is None
+#: Results of temporaries may own their memory (switched off by the import self-test when
+#: temporaries cannot be told here: every such result is then a View, the safe direction).
+_ADOPT = True
 
 
 # --------------------------------------------------------------------------------------
@@ -136,6 +139,12 @@ _RC_LOCAL, _RC_ATTR = _calibrate_rc()
 
 
 def _py_memory_private(src: Any, r: NDArray[Any], views: int, extra: int = 0, levels: int = 1) -> bool:
+    if not _ADOPT:
+        return False
+    return _memory_private(src, r, views, extra, levels)
+
+
+def _memory_private(src: Any, r: NDArray[Any], views: int, extra: int, levels: int) -> bool:
     """Pure-Python twin of the compiled ``memory_private``: ``r`` was just made from the
     temporary Copy ``src``; does anything but ``src`` (and ``views`` Views of it) see its memory?
 
@@ -143,7 +152,7 @@ def _py_memory_private(src: Any, r: NDArray[Any], views: int, extra: int = 0, le
     and by ``extra`` other holders known to the caller.
     """
     if (_type(src) is not Copy or len(_views_of(src)) != views
-            or _rc(r) != _RC_LOCAL + _PARAM_REFS * levels + extra):
+            or _rc(r) != _RC_LOCAL + _PARAM_REFS * (levels + 1) + extra):
         return False
     rb = r.base
     ab = src._a.base
@@ -1692,10 +1701,27 @@ _TEMP_PARAMETER, _AMBIG_PARAMETER = _threshold(*_COUNTS[_PARAMETER])
 def _py_fresh_ndarray(obj: Any) -> bool:
     """Does the ndarray ``obj`` (held by the caller's parameter) own its bytes, or view an owner
     that nothing else holds?"""
+    if not _ADOPT:
+        return False
     b = obj.base
     if b is None:
         return True
     return bool(_type(b) is _ndarray and b.base is None and _rc(obj.base) == _RC_ATTR + 1)  # + the local b
+
+
+def switch_off(ownership: bool, temporaries: bool) -> None:
+    """Switch off what the import self-test found not to work here (see ``_selftest``)."""
+    global _ADOPT, _TEMP_SETITEM, _TEMP_INPLACE, _TEMP_METHOD, _TEMP_GETITEM, _TEMP_ATTR
+    global _TEMP_FUNCTION, _TEMP_DISPATCH, _TEMP_PARAMETER
+    if ownership:
+        _ADOPT = False
+        _TEMP_GETITEM = _TEMP_ATTR = _TEMP_FUNCTION = _TEMP_DISPATCH = _TEMP_PARAMETER = -1
+        if _speedups is not None:
+            _speedups.set_adoption(False)
+    if temporaries:
+        _TEMP_SETITEM = _TEMP_INPLACE = _TEMP_METHOD = -1
+        if _speedups is not None:
+            _speedups.set_temporaries(-1, -1)
 
 
 def _held_by_caller(obj: object, depth: int) -> bool:

@@ -78,11 +78,16 @@ class LostWriteWarning(MutationWarning):
     """A write into a temporary Copy that is thrown away, under the "warn" policy."""
 
 
+class DetectionWarning(UserWarning):
+    """Issued once at import when a check cannot be performed on this interpreter or build
+    (see :func:`safearray.diagnostics`): what it would report then goes unreported."""
+
+
 # Shown (and pickled) under the public name, e.g. ``safearray.ReadOnlyError``.
 for _cls in (
     SafeArrayError, SafeArrayTypeError, SafeArrayValueError, DTypeError, CopyRequiredError,
     NotCoveredError, MutationError, ReadOnlyError, SharedWriteError, LostWriteError,
-    MutationWarning, SharedWriteWarning, LostWriteWarning,
+    MutationWarning, SharedWriteWarning, LostWriteWarning, DetectionWarning,
 ):
     _cls.__module__ = "safearray"
 del _cls

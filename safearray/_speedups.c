@@ -54,6 +54,7 @@ static PyObject *py_readonly_error = NULL;  /* (self, op) -> ReadOnlyError */
 static Py_ssize_t setitem_temp = -1;        /* refcount of a temporary in __setitem__ */
 static Py_ssize_t inplace_temp = -1;        /* refcount of a temporary in __iadd__ & co */
 static int recording = 0;
+static int adoption = 1; /* results of temporaries may own their memory (off: always Views) */
 static Py_ssize_t recorded = 0;
 
 /* An error raised by the Python judge points at the user's line: drop safearray's frames. */
@@ -86,7 +87,7 @@ is_temporary(PyObject *o)
 {
     return PyUnstable_Object_IsUniqueReferencedTemporary(o);
 }
-#define TEMP_AT(o, rc, calibrated) is_temporary(o)
+#define TEMP_AT(o, rc, calibrated) ((calibrated) >= 0 && is_temporary(o))
 #else
 #define TEMPORARIES_BY "reference count"
 static inline int
@@ -260,7 +261,7 @@ memory_private(ArrayBaseObject *src, PyObject *r, Py_ssize_t views)
 static PyObject *
 view_or_copy(PyObject *r, ArrayBaseObject *src, PyObject *op, int temp)
 {
-    if (temp && memory_private(src, r, 0)) {
+    if (temp && adoption && memory_private(src, r, 0)) {
         return make_copy(r);
     }
     return make_view(r, src, op);
@@ -271,7 +272,7 @@ view_or_copy(PyObject *r, ArrayBaseObject *src, PyObject *op, int temp)
 static PyObject *
 adopt(PyObject *out, ArrayBaseObject *src)
 {
-    if (out == NULL || Py_TYPE(out) != View_Type || Py_REFCNT(out) != 1) {
+    if (out == NULL || !adoption || Py_TYPE(out) != View_Type || Py_REFCNT(out) != 1) {
         return out;
     }
     ArrayBaseObject *v = (ArrayBaseObject *)out;
@@ -1035,7 +1036,7 @@ FastAsarray_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t narg
         PyObject *xb = PyArray_BASE(x);
         /* a temporary ndarray that owns its bytes (or is the only view of an owner that
            nothing else holds) is handed over: the result owns the memory */
-        if (is_temporary(args[0]) &&
+        if (adoption && is_temporary(args[0]) &&
             (xb == NULL || (Py_TYPE(xb) == &PyArray_Type && Py_REFCNT(xb) == 1 &&
                             PyArray_BASE((PyArrayObject *)xb) == NULL))) {
             return make_copy(args[0]);
@@ -1182,6 +1183,13 @@ set_temporaries(PyObject *module, PyObject *args)
     if (!PyArg_ParseTuple(args, "nn:set_temporaries", &setitem_temp, &inplace_temp)) {
         return NULL;
     }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+set_adoption(PyObject *module, PyObject *flag)
+{
+    adoption = PyObject_IsTrue(flag);
     Py_RETURN_NONE;
 }
 
@@ -1459,6 +1467,8 @@ static PyMethodDef module_methods[] = {
     {"set_temporaries", set_temporaries, METH_VARARGS,
      "set_temporaries(setitem, inplace): refcounts that mark a temporary at each write site"},
     {"root", root, METH_O, "root(a): the object that owns the memory of the ndarray a"},
+    {"set_adoption", set_adoption, METH_O,
+     "set_adoption(flag): whether results of temporaries may own their memory"},
     {"sharing", (PyCFunction)(void (*)(void))sharing, METH_FASTCALL,
      "sharing(view, key): True, or the other live Views whose bytes may overlap the write"},
     {"views_of", views_of, METH_O, "views_of(owner): the live Views of a tagged owner"},

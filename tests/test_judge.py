@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import subprocess
+import sys
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +31,7 @@ import numpy
 import pytest
 
 import safearray as sa
-from safearray import _array
+from safearray import _array, _selftest
 
 PACKAGE = os.path.dirname(os.path.abspath(sa.__file__))
 COMPILED = _array._speedups is not None
@@ -462,3 +464,61 @@ def test_augmented_slice_assignment_through_a_named_view_warns_once() -> None:
         v[1:3] -= 1
         v[(slice(i, j),)] *= 2
     assert [w.category for w in seen] == [sa.SharedWriteWarning] * 3
+
+
+# --------------------------------------------------------------------------------------
+# never silently off
+
+
+def test_every_check_works_on_this_interpreter() -> None:
+    info = sa.diagnostics()
+    assert info["off"] == [], info
+    assert set(info["checks"]) == set(_selftest.CHECKS)
+    assert info["core"] == ("compiled" if COMPILED else "pure-Python")
+
+
+BROKEN_COUNTS = """
+import itertools, sys, warnings
+counter = itertools.count(100)
+sys.getrefcount = lambda obj: next(counter)  # reference counts that mean nothing
+with warnings.catch_warnings(record=True) as seen:
+    warnings.simplefilter("always")
+    import safearray as sa
+print([(w.category.__name__, w.filename) for w in seen])
+print(str(seen[0].message) if seen else "")
+print(sa.diagnostics()["off"])
+print(type(sa.zeros((4, 4)).T).__name__, type(sa.arange(6)[1:]).__name__)
+a = sa.arange(6)
+print(type(a[1:]).__name__)
+"""
+
+
+def test_checks_that_cannot_be_established_are_reported_once_at_import() -> None:
+    """Pure-Python mode on an interpreter whose reference counts cannot be read (simulated):
+    one DetectionWarning at the importing line naming what goes unreported, the checks
+    listed by diagnostics(), and tags that stay conservative (Views)."""
+    env = dict(os.environ, SAFEARRAY_PURE_PYTHON="1")
+    out = subprocess.run([sys.executable, "-c", BROKEN_COUNTS], env=env, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    assert out[0] == "[('DetectionWarning', '<string>')]", out
+    assert "lost writes by assignment (a[mask][0] = 5 reported)" in out[1]
+    assert "so they are off and what they would report goes unreported" in out[1]
+    assert "ownership by indexing" in out[2] and "lost writes by methods" in out[2]
+    assert out[3] == "View View"
+    assert out[4] == "View"
+
+
+def test_the_report_names_each_check_that_is_off() -> None:
+    results = dict.fromkeys(_selftest.CHECKS, True)
+    _selftest.report(results)  # nothing to say
+    results["lost writes by methods"] = False
+    with pytest.warns(sa.DetectionWarning, match=r"lost writes by methods \(a\[mask\]\.sort\(\)"):
+        _selftest.report(results)
+
+
+def test_the_compiled_core_declares_that_it_needs_the_gil() -> None:
+    if not COMPILED:
+        pytest.skip("pure-Python core")
+    with open(os.path.join(PACKAGE, "_speedups.c"), encoding="utf-8") as f:
+        source = f.read()
+    assert "PyUnstable_Module_SetGIL(m, Py_MOD_GIL_USED)" in source
