@@ -469,11 +469,22 @@ def _wrap1(r: Any, src: SafeArray, op: object) -> Any:
 def _adopting(r: NDArray[Any], src: SafeArray, op: object, depth: int) -> Any:
     """Pure-Python path of an attribute (``.T``, ...) read from a possible temporary ``src``:
     ``r`` tagged as a Copy when nothing else sees its memory (see ``_py_memory_private``)."""
-    if (type(r) is _ndarray and _type(src) is Copy and r is not src._a and _shares_root(r, src._a)
-            and (not _AMBIG_ATTR or not _held_by_caller(src, depth + 1))
-            and _py_memory_private(src, r, 0, levels=2)):
-        return _copy(r)
+    if (type(r) is _ndarray and r is not src._a and _shares_root(r, src._a)
+            and (not _AMBIG_ATTR or not _held_by_caller(src, depth + 1))):
+        if _type(src) is Copy:
+            if _py_memory_private(src, r, 0, levels=2):
+                return _copy(r)
+        else:
+            return _through(_wrap1(r, src, op), src)
     return _wrap1(r, src, op)
+
+
+def _through(out: Any, src: Any) -> Any:
+    """``out`` was made from the temporary View ``src``: remember it as made from what ``src``
+    was made from, so that ``a[1:].T[0] = 5`` is judged as a write into ``a``."""
+    if _type(out) is View and out._src is src._a:
+        out._src = src._src
+    return out
 
 
 def _py_adopt(out: Any, src: Any) -> Any:
@@ -635,9 +646,11 @@ def _method(name: str) -> Callable[..., Any]:
 
     def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy
-        if _getrefcount(self) <= _TEMP_METHOD and _type(self) is Copy:
+        if _getrefcount(self) <= _TEMP_METHOD:
             if not _AMBIG_METHOD or not _held_by_caller(self, 1):
-                return _py_adopt(method(self, *args, **kwargs), self)
+                if _type(self) is Copy:
+                    return _py_adopt(method(self, *args, **kwargs), self)
+                return _through(method(self, *args, **kwargs), self)
         return method(self, *args, **kwargs)
 
     def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
@@ -1027,11 +1040,15 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         if type(r) is _ndarray:
             rb = r.base
             if rb is a or (rb is not None and (rb is a.base or _root(r) is _root(a))):
-                if (rc <= _TEMP_GETITEM and _type(self) is Copy
-                        and (not _AMBIG_GETITEM or not _held_by_caller(self, 1))):
-                    del a, rb
-                    if _py_memory_private(self, r, 0):
-                        return _copy(r)
+                if rc <= _TEMP_GETITEM and (not _AMBIG_GETITEM or not _held_by_caller(self, 1)):
+                    if _type(self) is Copy:
+                        del a, rb
+                        if _py_memory_private(self, r, 0):
+                            return _copy(r)
+                    else:  # a View of a temporary View: made from what that was made from
+                        v = _view_of(r, self, key)
+                        v._src = self._src
+                        return v
                 return _view_of(r, self, key)
             return _copy(r)
         return _scalar_copy(r, a.dtype)

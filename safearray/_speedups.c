@@ -200,8 +200,18 @@ make_copy(PyObject *a)
     return (PyObject *)c;
 }
 
+static PyObject *make_view_ex(PyObject *r, ArrayBaseObject *src, PyObject *op, int through);
+
 static PyObject *
 make_view(PyObject *r, ArrayBaseObject *src, PyObject *op)
+{
+    return make_view_ex(r, src, op, 0);
+}
+
+/* A View of `r` made by `op` from `src`. `through`: src is a temporary View, so the new View
+   is remembered as made from what src was made from (`a[1:][::2][0] = 5` writes into `a`). */
+static PyObject *
+make_view_ex(PyObject *r, ArrayBaseObject *src, PyObject *op, int through)
 {
     ArrayBaseObject *v = (ArrayBaseObject *)View_Type->tp_alloc(View_Type, 0);
     if (v == NULL) {
@@ -216,10 +226,11 @@ make_view(PyObject *r, ArrayBaseObject *src, PyObject *op)
         v->src = (PyObject *)src;
     }
     else { /* a View: keep its ndarray only, so that chains never grow */
+        PyObject *from = through && src->src != NULL ? src->src : src->a;
         Py_INCREF(src->base);
-        Py_INCREF(src->a);
+        Py_INCREF(from);
         v->base = src->base;
-        v->src = src->a;
+        v->src = from;
     }
     if (PyObject_TypeCheck(v->base, &ArrayBase_Type) &&
         register_view((ArrayBaseObject *)v->base, v) < 0) {
@@ -261,10 +272,10 @@ memory_private(ArrayBaseObject *src, PyObject *r, Py_ssize_t views)
 static PyObject *
 view_or_copy(PyObject *r, ArrayBaseObject *src, PyObject *op, int temp)
 {
-    if (temp && adoption && memory_private(src, r, 0)) {
+    if (temp && adoption && Py_TYPE(src) == Copy_Type && memory_private(src, r, 0)) {
         return make_copy(r);
     }
-    return make_view(r, src, op);
+    return make_view_ex(r, src, op, temp && src->base != NULL);
 }
 
 /* After a Python method ran on the temporary `src` and returned `out` (a new reference):
@@ -935,7 +946,7 @@ TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nar
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (nargs >= 1 && PyObject_TypeCheck(args[0], &ArrayBase_Type)) {
         ArrayBaseObject *self = (ArrayBaseObject *)args[0];
-        int temp = Py_TYPE(self) == Copy_Type && is_temporary((PyObject *)self);
+        int temp = is_temporary((PyObject *)self);
         if (nargs == 1 && kwnames == NULL && self->a != NULL && m->direct) {
             PyObject *r = PyObject_CallMethodNoArgs(self->a, m->name);
             if (r == NULL) {
@@ -944,7 +955,19 @@ TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nar
             return tag1(r, self, m->label, temp);
         }
         PyObject *out = PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
-        return temp ? adopt(out, self) : out;
+        if (!temp) {
+            return out;
+        }
+        if (Py_TYPE(self) == Copy_Type) {
+            return adopt(out, self);
+        }
+        if (out != NULL && Py_TYPE(out) == View_Type && ((ArrayBaseObject *)out)->src == self->a &&
+            self->src != NULL) {
+            /* made from a temporary View: remembered as made from what that was made from */
+            Py_INCREF(self->src);
+            Py_SETREF(((ArrayBaseObject *)out)->src, self->src);
+        }
+        return out;
     }
     return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
 }
@@ -1088,7 +1111,7 @@ TaggedAttribute_descr_get(TaggedMethodObject *m, PyObject *obj, PyObject *type)
     if (!PyObject_TypeCheck(obj, &ArrayBase_Type) || ((ArrayBaseObject *)obj)->a == NULL) {
         return PyObject_CallOneArg(m->fallback, obj);
     }
-    int temp = Py_TYPE(obj) == Copy_Type && is_temporary(obj);
+    int temp = is_temporary(obj);
     PyObject *r = PyObject_GetAttr(((ArrayBaseObject *)obj)->a, m->name);
     if (r == NULL) {
         return NULL;
