@@ -1212,9 +1212,10 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         >>> type(x.reshape(2, 3).T.reshape(6)).__name__
         'Copy'
         """
-        if _PURE and _getrefcount(self) <= _TEMP_METHOD and _type(self) is Copy:
+        if _PURE and _getrefcount(self) <= _TEMP_METHOD:
             if not _AMBIG_METHOD or not _held_by_caller(self, 1):
-                return _py_adopt(SafeArray._reshape(self, *shape, order=order, copy=copy), self)
+                out = SafeArray._reshape(self, *shape, order=order, copy=copy)
+                return _py_adopt(out, self) if _type(self) is Copy else _through(out, self)  # type: ignore[no-any-return]
         return SafeArray._reshape(self, *shape, order=order, copy=copy)
 
     def _reshape(
