@@ -206,7 +206,8 @@ def _written_part(a: NDArray[Any], key: Any) -> NDArray[Any] | None:
         except Exception:  # noqa: BLE001  (NumPy reports a bad key when the write runs)
             return None
     if _type(part) is _ndarray and part.base is not None and _shares_root(part, a):
-        return part  # type: ignore[no-any-return]
+        found: NDArray[Any] = part
+        return found
     return None
 
 
@@ -231,7 +232,7 @@ def _py_sharing(v: Any, key: Any) -> Any:
         return True
     if hi <= lo:
         return []
-    others = []
+    others: list[Any] = []
     for w in views:
         if w is not v:
             wlo, whi = _bounds(w._a)
@@ -782,7 +783,7 @@ def _same_key(a: object, b: object) -> bool:
     if t is not _type(b):
         return False
     if t is int:
-        return a == b  # type: ignore[no-any-return]
+        return bool(a == b)
     if t is slice:
         sa: Any = a
         sb: Any = b
@@ -876,6 +877,7 @@ class _PyBase:
     _src: object
     _op: object
     _policy: str | None
+    _views: list[Any] | None  # on a Copy: weak references to its live Views (pure Python)
 
 
 if TYPE_CHECKING:
@@ -1277,7 +1279,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         ('Copy', True)
         """
         if order == "K":
-            return _copy(self._a.copy())
+            return _copy(self._a.copy(order="K"))
         return _copy(self._a.copy(order=check_order(order) or "K"))
 
     def flatten(self, order: str = "C") -> Copy[ScalarT_co]:
@@ -1683,8 +1685,9 @@ def _calibrate() -> dict[str, tuple[int, int]]:
     parameter(named)
     counts[_PARAMETER] = (seen[-2], seen[-1])
     dispatched = Dispatched()
-    np.reshape(Dispatched(), 6)  # type: ignore[call-overload]
-    np.reshape(dispatched, 6)  # type: ignore[call-overload]
+    reshape: Any = np.reshape
+    reshape(Dispatched(), 6)
+    reshape(dispatched, 6)
     counts[_DISPATCH] = (seen[-2], seen[-1])
     return counts
 
@@ -1716,7 +1719,7 @@ _TEMP_DISPATCH, _AMBIG_DISPATCH = _threshold(*_COUNTS[_DISPATCH])
 _TEMP_PARAMETER, _AMBIG_PARAMETER = _threshold(*_COUNTS[_PARAMETER])
 
 
-def _py_fresh_ndarray(obj: Any) -> bool:
+def fresh_ndarray(obj: Any) -> bool:
     """Does the ndarray ``obj`` (held by the caller's parameter) own its bytes, or view an owner
     that nothing else holds?"""
     if not _ADOPT:
@@ -1732,12 +1735,13 @@ def switch_off(ownership: bool, temporaries: bool) -> None:
     global _ADOPT, _TEMP_SETITEM, _TEMP_INPLACE, _TEMP_METHOD, _TEMP_GETITEM, _TEMP_ATTR
     global _TEMP_FUNCTION, _TEMP_DISPATCH, _TEMP_PARAMETER
     if ownership:
-        _ADOPT = False
-        _TEMP_GETITEM = _TEMP_ATTR = _TEMP_FUNCTION = _TEMP_DISPATCH = _TEMP_PARAMETER = -1
+        _ADOPT = False  # pyright: ignore[reportConstantRedefinition]
+        _TEMP_GETITEM = _TEMP_ATTR = -1  # pyright: ignore[reportConstantRedefinition]
+        _TEMP_FUNCTION = _TEMP_DISPATCH = _TEMP_PARAMETER = -1  # pyright: ignore[reportConstantRedefinition]
         if _speedups is not None:
             _speedups.set_adoption(False)
     if temporaries:
-        _TEMP_SETITEM = _TEMP_INPLACE = _TEMP_METHOD = -1
+        _TEMP_SETITEM = _TEMP_INPLACE = _TEMP_METHOD = -1  # pyright: ignore[reportConstantRedefinition]
         if _speedups is not None:
             _speedups.set_temporaries(-1, -1)
 

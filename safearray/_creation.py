@@ -234,7 +234,7 @@ def asarray(
             if t is _ndarray:  # wrap the caller's ndarray without copying
                 if (_array._PURE and _getrefcount(obj) <= _array._TEMP_PARAMETER
                         and (not _array._AMBIG_PARAMETER or not _array._held_by_caller(obj, 1))
-                        and _array._py_fresh_ndarray(obj)):
+                        and _array.fresh_ndarray(obj)):
                     return _copy(obj)  # a temporary ndarray is handed over: the result owns it
                 return _view_of_raw(obj, _root(obj), obj, _OP_ASARRAY)
             if t in _FRESH_EXACT:  # NumPy builds a new array from these

@@ -246,7 +246,7 @@ def _seen_by_others(arr: Any, key: object, parent: object) -> str | None:
         if other._a is parent:
             continue
         try:
-            overlap = np.shares_memory(region, other._a, max_work=_MAX_WORK)
+            overlap = np.shares_memory(region, other._a, max_work=cast(Any, _MAX_WORK))
         except np.exceptions.TooHardError:
             overlap = True
         if overlap:

@@ -79,15 +79,6 @@ def _shared_write_through_named_view() -> bool:
     return False
 
 
-def _temporary_results_own(make: Callable[[Any], Any]) -> bool:
-    return type(make(_fresh())) is Copy
-
-
-def _named_results_are_views(make: Callable[[Any], Any]) -> bool:
-    c = _fresh()
-    return type(make(c)) is View and c is not None
-
-
 def _own_by_getitem() -> bool:
     return type(_fresh()[1:]) is Copy
 
@@ -101,13 +92,15 @@ def _own_by_method() -> bool:
 
 
 def _own_by_function() -> bool:
-    return type(np.reshape(_fresh(), 4)) is Copy
+    reshape: Any = np.reshape
+    return type(reshape(_fresh(), 4)) is Copy
 
 
 def _view_by_name() -> bool:
     c = _fresh()
+    reshape: Any = np.reshape
     return (type(c[1:]) is View and type(c.T) is View and type(c.reshape(4)) is View
-            and type(np.reshape(c, 4)) is View)
+            and type(reshape(c, 4)) is View)
 
 
 #: check -> (what it protects, the probes that must all hold)
@@ -208,7 +201,7 @@ def diagnostics() -> dict[str, Any]:
     return {
         "interpreter": _interpreter(),
         "core": _core(),
-        "numpy": np.__version__,
+        "numpy": str(getattr(np, "__version__")),
         "temporaries": how,
         "checks": dict(RESULTS),
         "off": [name for name, ok in RESULTS.items() if not ok],

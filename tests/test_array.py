@@ -323,8 +323,10 @@ def test_repr_shows_the_tag_and_the_base() -> None:
     assert repr(c[1:3]) == "View([2., 3.], base=Copy(shape=(5,), dtype=float64))"
     raw = np.arange(3, dtype=np.int8)
     assert repr(sa.asarray(raw)) == "View([0, 1, 2], dtype=int8, base=ndarray(shape=(3,), dtype=int8))"
-    two = sa.arange(6).reshape(2, 3)
-    assert repr(two) == "View([[0, 1, 2],\n      [3, 4, 5]], base=Copy(shape=(6,), dtype=int64))"
+    two = sa.arange(6).reshape(2, 3)  # the reshaped temporary owns its memory
+    assert repr(two) == "Copy([[0, 1, 2],\n      [3, 4, 5]])"
+    six = sa.arange(6)
+    assert repr(six.reshape(2, 3)) == "View([[0, 1, 2],\n      [3, 4, 5]], base=Copy(shape=(6,), dtype=int64))"
     assert repr(sa.asarray(2.5)) == "Copy(2.5)"
     buffer_view = sa.asarray(bytearray(2))
     assert repr(buffer_view) == "View([0, 0], dtype=uint8, base=<bytearray buffer>)"
