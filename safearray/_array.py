@@ -1618,7 +1618,12 @@ def _calibrate_compiled() -> tuple[int, int]:
 
 
 if _speedups is not None:
-    _speedups.set_temporaries(*_calibrate_compiled())
+    # up to CPython 3.13 the compiled write sites compare reference counts measured here; from
+    # 3.14 they ask CPython (0: on; switch_off() sets -1)
+    if _speedups.temporaries_by() == "reference count":
+        _speedups.set_temporaries(*_calibrate_compiled())
+    else:
+        _speedups.set_temporaries(0, 0)
 
 
 def _calibrate() -> dict[str, tuple[int, int]]:

@@ -40,3 +40,15 @@ def test_the_same_code_with_safearray_reports_both_lines() -> None:
     assert isinstance(data, sa.Copy)
     np.testing.assert_array_equal(np.asarray(data)[10:20], 0)
     assert data[51] == 51
+
+
+def test_the_silent_examples_are_silent_even_under_raise() -> None:
+    """Every block that starts with ``import safearray as np`` and is not the bug runs without
+    a single warning or error under "raise"."""
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", README, re.S)
+              if b.startswith("import safearray as np")]
+    assert blocks
+    for block in blocks:
+        with sa.policy("raise"), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            exec(compile(block, "README.md", "exec"), {})
