@@ -227,7 +227,7 @@ ROWS: dict[str, tuple[Callable[..., Any], Row]] = {
     "strings.multiply": (np.strings.multiply, r(T, I)), "strings.mod": (np.strings.mod, r(k(np.array(["%s!"])), T)),
     "strings.expandtabs": (np.strings.expandtabs, r(T)), "strings.encode": (np.strings.encode, r(T)),
     "strings.decode": (np.strings.decode, lambda x: ((np.strings.encode(x.t),), {})),
-    "strings.slice": (np.strings.slice, r(T, k(1))),
+
     "strings.translate": (np.strings.translate, r(T, k(str.maketrans("ab", "ba")))),
     # indices and bits
     "unravel_index": (np.unravel_index, lambda x: ((x.i, (10, 10)), {})),
@@ -275,6 +275,12 @@ ROWS: dict[str, tuple[Callable[..., Any], Row]] = {
 UNDEFINED_VALUES = {"empty_like"}
 
 #: Where the dispatched NumPy functions that are not in the table are tested.
+if hasattr(np.strings, "slice"):  # NumPy 2.3+
+    ROWS["strings.slice"] = (np.strings.slice, r(T, k(1)))
+
+#: Dispatched by older NumPy releases only, deprecated there (NumPy 2.2's in1d: use isin).
+DEPRECATED = {"in1d"}
+
 ELSEWHERE = {
     "copyto": "test_functions_that_write_into_an_argument", "put": "test_functions_that_write_into_an_argument",
     "place": "test_functions_that_write_into_an_argument", "putmask": "test_functions_that_write_into_an_argument",
@@ -474,7 +480,7 @@ def test_every_dispatched_numpy_function_is_tested() -> None:
         for name in getattr(space, "__all__", dir(space)):
             obj = getattr(space, name, None)
             if type(obj).__name__ == "_ArrayFunctionDispatcher":
-                if id(obj) not in in_table and prefix + name not in ELSEWHERE:
+                if id(obj) not in in_table and prefix + name not in set(ELSEWHERE) | DEPRECATED:
                     missing.append(prefix + name)
     assert not missing, missing
 
@@ -500,11 +506,13 @@ def test_numpy_scalars_come_back_as_0d_copies(reduce: Callable[..., Any]) -> Non
     raw = np.arange(1.0, 5.0).reshape(2, 2)
     args = (raw, raw) if reduce is np.vdot else (raw,)
     expected = reduce(*args)
-    assert isinstance(expected, np.generic)  # NumPy gives a NumPy scalar...
     for f in (reduce, sa_function(reduce)):
         result = f(*(sa.array(a) for a in args))
-        assert isinstance(result, sa.Copy) and result.shape == ()  # ...safearray a 0-d Copy of it
-        assert_matches(result, expected)
+        if isinstance(expected, np.generic):  # NumPy gives a NumPy scalar...
+            assert isinstance(result, sa.Copy) and result.shape == ()  # ...safearray a 0-d Copy of it
+            assert_matches(result, expected)
+        else:  # a Python int (count_nonzero before NumPy 2.3): the same value
+            assert type(result) is type(expected) and result == expected
     for method in ("sum", "max", "mean", "argmin", "all"):
         assert_matches(getattr(sa.array(raw), method)(), getattr(raw, method)())
 
