@@ -75,7 +75,7 @@ class GuardBlock:
     __slots__ = ("_items", "_changed")
 
     def __init__(self, arrays: tuple[Any, ...], named: dict[str, Any]) -> None:
-        items: list[tuple[str, np.ndarray]] = []
+        items: list[tuple[str, NDArray[Any]]] = []
         for label, value in [(f"argument {i}", v) for i, v in enumerate(arrays)] + [
             (repr(k), v) for k, v in named.items()
         ]:

@@ -62,12 +62,16 @@ def check_copy(copy: object, param: str = "copy") -> bool | None:
     )
 
 
+#: untyped: NumPy's stubs differ across releases on what ``np.dtype(Any)`` is
+_np_dtype: Any = np.dtype
+
+
 def check_dtype(dtype: Any, param: str = "dtype") -> np.dtype[Any] | None:
     """Return ``numpy.dtype(dtype)``, or raise :class:`DTypeError` with close valid names."""
     if dtype is None:
         return None
     try:
-        result: np.dtype[Any] = np.dtype(dtype)
+        result: np.dtype[Any] = _np_dtype(dtype)
     except (TypeError, ValueError) as exc:
         raise DTypeError(_dtype_message(dtype, param, exc)) from None
     return result

@@ -233,7 +233,8 @@ _ARRAYS: Any = (SafeArray, np.ndarray)
 
 
 def _dtype_of(type: Any) -> np.dtype[Any]:  # noqa: A002 - the standard's parameter name
-    dtype: np.dtype[Any] = type.dtype if isinstance(type, _ARRAYS) else np.dtype(type)
+    make: Any = np.dtype  # NumPy's stubs differ across releases on what np.dtype(Any) is
+    dtype: np.dtype[Any] = type.dtype if isinstance(type, _ARRAYS) else make(type)
     return dtype
 
 
