@@ -627,6 +627,10 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
 # method and operator factories
 
 
+#: Methods the compiled core calls on the ndarray directly when their positional arguments are
+#: ints, strings, None or tuples of ints (no array to unwrap, no ``out`` to judge).
+_PLAIN_ARGUMENTS = frozenset({"transpose", "swapaxes", "squeeze", "ravel", "diagonal"})
+
 #: Methods whose ``out`` may be passed by position: name -> index among the arguments.
 _POSITIONAL_OUT = {
     "all": 1, "any": 1, "argmax": 1, "argmin": 1, "choose": 1, "clip": 2, "compress": 2,
@@ -674,7 +678,9 @@ def _method(name: str) -> Callable[..., Any]:
         f"they share this array's memory and a Copy otherwise."
     )
     if _speedups is not None:
-        return _speedups.TaggedMethod(name, method, opname)  # type: ignore[no-any-return]
+        # methods whose plain positional arguments (axes, orders) NumPy takes as they are
+        direct = 2 if name in _PLAIN_ARGUMENTS else 1
+        return _speedups.TaggedMethod(name, method, opname, direct)  # type: ignore[no-any-return]
     adopting.__name__ = adopting.__qualname__ = name
     adopting.__doc__ = method.__doc__
     return adopting
@@ -1279,7 +1285,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         ('Copy', True)
         """
         if order == "K":
-            return _copy(self._a.copy(order="K"))
+            return _copy(self._a.copy("K"))
         return _copy(self._a.copy(order=check_order(order) or "K"))
 
     def flatten(self, order: str = "C") -> Copy[ScalarT_co]:
@@ -1590,7 +1596,7 @@ else:
     # a Python method whose result the compiled core adopts when called on a temporary
     SafeArray._reshape.__doc__ = SafeArray.reshape.__doc__
     SafeArray.reshape = _speedups.TaggedMethod(  # type: ignore[method-assign]
-        "reshape", SafeArray._reshape, _OP_RESHAPE, False)
+        "reshape", SafeArray._reshape, _OP_RESHAPE, 2)
 
 
 def _calibrate_compiled() -> tuple[int, int]:

@@ -937,8 +937,31 @@ typedef struct {
     PyObject *fallback; /* the Python function(self, *args, **kwargs) */
     PyObject *label;    /* the operation name (an OpName) recorded in Views */
     vectorcallfunc vectorcall;
-    int direct;         /* without arguments, call the ndarray method `name` directly */
+    int direct;         /* call the ndarray method `name` directly: 1 without arguments, 2 also
+                           with plain positional ones (ints, strings, None, tuples of ints) */
 } TaggedMethodObject;
+
+/* Arguments that NumPy takes as they are: ints, strings, None and tuples of ints (shapes,
+   axes, orders); anything else goes through the Python method, which unwraps it. */
+static int
+plain_arguments(PyObject *const *args, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = args[i];
+        if (PyLong_CheckExact(x) || PyUnicode_CheckExact(x) || x == Py_None) {
+            continue;
+        }
+        if (!PyTuple_CheckExact(x)) {
+            return 0;
+        }
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(x); j++) {
+            if (!PyLong_CheckExact(PyTuple_GET_ITEM(x, j))) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
 
 static PyObject *
 TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
@@ -947,13 +970,30 @@ TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nar
     if (nargs >= 1 && PyObject_TypeCheck(args[0], &ArrayBase_Type)) {
         ArrayBaseObject *self = (ArrayBaseObject *)args[0];
         int temp = is_temporary((PyObject *)self);
-        if (nargs == 1 && kwnames == NULL && self->a != NULL && m->direct) {
-            PyObject *r = PyObject_CallMethodNoArgs(self->a, m->name);
+        if (kwnames == NULL && self->a != NULL && m->direct &&
+            (nargs == 1 || (m->direct == 2 && plain_arguments(args + 1, nargs - 1)))) {
+            /* `x.ravel()`, `x.reshape(3, 4)`, `x.transpose(1, 0)`: NumPy's method, tagged here */
+            PyObject *r;
+            if (nargs == 1) {
+                r = PyObject_CallMethodNoArgs(self->a, m->name);
+            }
+            else {
+                PyObject *stack[8];
+                if (nargs > 8) {
+                    goto fallback;
+                }
+                stack[0] = self->a;
+                for (Py_ssize_t i = 1; i < nargs; i++) {
+                    stack[i] = args[i];
+                }
+                r = PyObject_VectorcallMethod(m->name, stack, (size_t)nargs, NULL);
+            }
             if (r == NULL) {
                 return NULL;
             }
             return tag1(r, self, m->label, temp);
         }
+    fallback:;
         PyObject *out = PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
         if (!temp) {
             return out;
@@ -987,7 +1027,7 @@ TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     PyObject *name, *fallback, *label;
     int direct = 1;
-    if (!PyArg_ParseTuple(args, "UOO|p:TaggedMethod", &name, &fallback, &label, &direct)) {
+    if (!PyArg_ParseTuple(args, "UOO|i:TaggedMethod", &name, &fallback, &label, &direct)) {
         return NULL;
     }
     TaggedMethodObject *m = (TaggedMethodObject *)type->tp_alloc(type, 0);
