@@ -111,7 +111,18 @@ class ufunc:
         return call_ufunc(self._uf, "at", args, kwargs)
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_uf":  # not set yet (an instance being unpickled): no recursion
+            raise AttributeError(name)
         return getattr(self._uf, name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ufunc, (self._uf,))  # NumPy pickles the ufunc itself by name
+
+    def __copy__(self) -> ufunc:
+        return self  # ufuncs are singletons, as NumPy's are under copy and deepcopy
+
+    def __deepcopy__(self, memo: Any) -> ufunc:
+        return self
 
     def __repr__(self) -> str:
         return f"<safearray ufunc '{self.__name__}'>"
@@ -535,6 +546,13 @@ def _build() -> dict[str, Any]:
 
 
 MIRROR: dict[str, Any] = _build()
+
+# ``import safearray.linalg`` and ``from safearray.random import default_rng`` find the
+# mirrored modules, as ``import numpy.linalg`` finds NumPy's (the pass-through ones, such as
+# ``safearray.testing``, are NumPy's own modules under both names).
+for _name, _value in MIRROR.items():
+    if isinstance(_value, types.ModuleType):
+        sys.modules.setdefault(f"safearray.{_name}", _value)
 
 
 def lookup(name: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import types
 from pathlib import Path
 from typing import Any
@@ -173,3 +174,29 @@ def test_text_io(tmp_path: Path) -> None:
     for loaded in (sa.loadtxt(path, delimiter=","), sa.genfromtxt(path, delimiter=",")):
         assert isinstance(loaded, sa.Copy)
         assert_same_array(loaded, np.arange(6.0).reshape(2, 3))
+
+
+def test_mirrored_submodules_import_as_numpys_do() -> None:
+    """``import safearray.linalg`` and ``from safearray.random import ...`` as with NumPy."""
+    import importlib
+
+    for name in ("linalg", "fft", "random", "emath", "strings", "lib"):
+        module = importlib.import_module(f"safearray.{name}")
+        assert module is getattr(sa, name)
+    from safearray.linalg import inv
+    from safearray.random import default_rng
+
+    assert isinstance(inv(sa.eye(2)), sa.Copy)
+    assert isinstance(default_rng(0).random(3), sa.Copy)
+
+
+def test_ufuncs_survive_copy_deepcopy_and_pickle_as_numpys_do() -> None:
+    """A filter that keeps ``np.subtract`` as an attribute and deep-copies its state."""
+    import copy
+
+    u = sa.subtract
+    assert copy.copy(u) is u and copy.deepcopy(u) is u
+    assert copy.deepcopy({"residual": u})["residual"] is u
+    back = pickle.loads(pickle.dumps(u))
+    assert isinstance(back(sa.arange(3), 1), sa.Copy)
+    assert back(3, 1) == 2
