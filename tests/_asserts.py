@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -79,3 +82,28 @@ def assert_matches(
         return
     assert not isinstance(result, sa.SafeArray), "a Python value came back as an array"
     assert result == expected or (result != result and expected != expected)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Lossy casts and invalid values are allowed on both sides (NumPy warns, not fails)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # ComplexWarning is one
+        yield
+
+
+def outcome(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    """``(True, result)`` or ``(False, exception)``."""
+    try:
+        with quiet():
+            return True, func(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001  (compared against NumPy's)
+        return False, exc
+
+
+def owner_of(a: np.ndarray) -> object:
+    """The object that owns ``a``'s memory: NumPy's base chain, walked to its end."""
+    b: Any = a
+    while isinstance(b, np.ndarray) and b.base is not None:
+        b = b.base
+    return b

@@ -10,13 +10,11 @@ View's ``base`` is the memory owner.
 
 from __future__ import annotations
 
-import contextlib
 import copy as copy_module
 import operator
 import pickle
 import re
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -25,7 +23,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 import safearray as sa
-from tests._asserts import assert_matches, assert_same_array, assert_tag_is_true
+from tests._asserts import outcome, owner_of, assert_matches, assert_same_array, assert_tag_is_true
 from tests.strategies import (
     ALL_DTYPES,
     COMPLEX_DTYPES,
@@ -36,30 +34,6 @@ from tests.strategies import (
 )
 
 REAL_DTYPES = INT_DTYPES + FLOAT_DTYPES
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Lossy casts and invalid values are allowed on both sides (NumPy warns, not fails)."""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # ComplexWarning is one
-        yield
-
-
-def outcome(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-    """``(True, result)`` or ``(False, exception)``."""
-    try:
-        with quiet():
-            return True, func(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001  (compared against NumPy's)
-        return False, exc
-
-
-def owner_of(a: np.ndarray) -> object:
-    b: Any = a
-    while isinstance(b, np.ndarray) and b.base is not None:
-        b = b.base
-    return b
 
 
 def uses(result: np.ndarray, memory: np.ndarray) -> bool:

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 import safearray as sa
 from safearray import array_api as xp
 from tests._asserts import assert_same_array, assert_tag_is_true
-from tests.strategies import COMPLEX_DTYPES, INT_DTYPES, arrays
+from tests.strategies import INT_DTYPES, arrays
 
 # The names of the 2025.12 standard, module by module as its specification lists them.
 REQUIRED_2025_12 = """

@@ -18,8 +18,7 @@ import contextlib
 import mmap
 import pickle
 import re
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,36 +27,11 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 import safearray as sa
-from tests._asserts import assert_same_array, assert_tag_is_true
+from tests._asserts import outcome, owner_of, assert_same_array, assert_tag_is_true
 from tests.strategies import ALL_DTYPES, EVERY_LAYOUT, TIME_DTYPES, TIME_UNITS, arrays
 
 ORDERS = [None, "K", "A", "C", "F", "k", "a", "c", "f"]
 COPIES = [None, True, False]
-
-
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Casts that lose information (complex to real, NaN to int) are allowed on both sides."""
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # ComplexWarning is one
-        yield
-
-
-def outcome(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-    """``(True, result)`` or ``(False, exception)``."""
-    try:
-        with quiet():
-            return True, func(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001  (compared against NumPy's)
-        return False, exc
-
-
-def owner_of(a: np.ndarray) -> object:
-    """The object that owns ``a``'s memory: NumPy's base chain, walked to its end."""
-    b: Any = a
-    while isinstance(b, np.ndarray) and b.base is not None:
-        b = b.base
-    return b
 
 
 def buffer_owner(a: np.ndarray) -> object:

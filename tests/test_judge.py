@@ -253,11 +253,16 @@ def run_case(code: str, filename: str, mode: str) -> tuple[list[warnings.Warning
     return [w for w in seen if issubclass(w.category, sa.MutationWarning)], error, ns
 
 
+def prepared(iname: str, sname: str) -> tuple[Idiom, str, int, str]:
+    """The idiom, its code in the scope, the line of its write, and the code's file name."""
+    idiom = IDIOMS[iname]
+    code, line = source(idiom, SCOPES[sname])
+    return idiom, code, line, f"<case {iname} in {sname}>"
+
+
 @pytest.mark.parametrize(("iname", "sname"), cases())
 def test_write_idiom_in_scope_warns_exactly_when_someone_else_sees_it(iname: str, sname: str) -> None:
-    idiom, scope = IDIOMS[iname], SCOPES[sname]
-    code, line = source(idiom, scope)
-    filename = f"<case {iname} in {sname}>"
+    idiom, code, line, filename = prepared(iname, sname)
     seen, error, _ = run_case(code, filename, "warn")
     if idiom.verdict == "readonly":
         assert isinstance(error, sa.ReadOnlyError), (code, error)
@@ -274,9 +279,7 @@ def test_write_idiom_in_scope_warns_exactly_when_someone_else_sees_it(iname: str
 
 @pytest.mark.parametrize(("iname", "sname"), cases())
 def test_write_idiom_in_scope_raises_exactly_when_someone_else_sees_it(iname: str, sname: str) -> None:
-    idiom, scope = IDIOMS[iname], SCOPES[sname]
-    code, line = source(idiom, scope)
-    filename = f"<case {iname} in {sname}>"
+    idiom, code, line, filename = prepared(iname, sname)
     seen, error, _ = run_case(code, filename, "raise")
     assert seen == []
     if idiom.verdict == "ok":
