@@ -18,6 +18,7 @@ from __future__ import annotations
 import operator as _operator
 import os
 import sys
+import types
 import weakref
 from collections.abc import Callable, Iterator
 from types import EllipsisType
@@ -842,8 +843,13 @@ def _unary(op: Callable[[Any], Any], name: str) -> Callable[[SafeArray], Any]:
     return method
 
 
+#: The names NumPy accepts for the writeable flag, by attribute and by key.
+_WRITEABLE_NAMES = frozenset({"writeable", "WRITEABLE", "W"})
+
+
 class _Flags:
-    """Read-only snapshot of an array's flags (``x.flags.writeable``, ``x.flags["C_CONTIGUOUS"]``)."""
+    """An array's flags (``x.flags.writeable``, ``x.flags["C_CONTIGUOUS"]``), set as NumPy
+    allows, with one exception: a read-only array is never made writable again."""
 
     __slots__ = ("_f",)
     _f: Any
@@ -858,10 +864,15 @@ class _Flags:
         return self._f[name]
 
     def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(
-            "flags are read-only information in safearray; use .readonly() for a read-only "
-            "View or .copy() for a writable Copy."
-        )
+        if name in _WRITEABLE_NAMES and value and not self._f.writeable:
+            raise ReadOnlyError(
+                f"flags.{name} = True: this array is read-only and stays so; use .copy() for a "
+                f"writable Copy."
+            )
+        if name.isupper():  # x.flags["WRITEABLE"] = ..., "W", "A", ...: NumPy's own rules
+            self._f[name] = value
+        else:
+            setattr(self._f, name, value)
 
     __setitem__ = __setattr__
 
@@ -914,6 +925,15 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     __slots__ = ()
     __hash__ = None  # type: ignore[assignment]  # pyright: ignore[reportAssignmentType]
     __array_priority__ = 20.0
+
+    if not TYPE_CHECKING:
+
+        def __class_getitem__(cls, params):
+            # ``np.ndarray[tuple[int], np.dtype[T]]``, NumPy's two parameters (shape, dtype),
+            # in code that imports safearray as np: an alias, as NumPy's is at run time
+            if type(params) is tuple and len(params) == 2:
+                return types.GenericAlias(cls, params)
+            return super().__class_getitem__(params)
 
     def __new__(cls, *args: object, **kwargs: object) -> SafeArray:
         raise SafeArrayTypeError(

@@ -111,14 +111,30 @@ def test_information_attributes_cannot_be_set(name: str) -> None:
         assert (x.shape, x.strides, x.dtype, x.tolist()) == before
 
 
-def test_flags_are_read_only_information() -> None:
+def test_flags_are_set_as_numpy_allows_but_read_only_stays_read_only() -> None:
+    for make in (lambda: sa.zeros(3), lambda: sa.zeros(4)[1:], lambda: sa.asarray(np.zeros(3))):
+        for spelling in ("attribute", "WRITEABLE", "W"):
+            x = make()
+            if spelling == "attribute":
+                x.flags.writeable = False
+            else:
+                x.flags[spelling] = False
+            assert not x.flags.writeable and not np.asarray(x).flags.writeable
+            with pytest.raises(sa.ReadOnlyError):
+                x[0] = 1.0
+            for reopen in (lambda: setattr(x.flags, "writeable", True),
+                           lambda: x.flags.__setitem__("WRITEABLE", True), lambda: x.flags.__setitem__("W", 1)):
+                with pytest.raises(sa.ReadOnlyError, match="read-only and stays so"):
+                    reopen()
+            assert not x.flags.writeable
     x = sa.zeros(3)
-    for attempt in (lambda: setattr(x.flags, "writeable", False), lambda: x.flags.__setitem__("WRITEABLE", False),
-                    lambda: setattr(x.flags, "aligned", False), lambda: x.flags.__setitem__("W", False)):
-        with pytest.raises(AttributeError, match="flags are read-only information in safearray; use .readonly()"):
-            attempt()
-    assert x.flags.writeable
-    x[0] = 1.0  # still writable
+    x.flags.writeable = True  # already writable: nothing to do, as in NumPy
+    x.flags.aligned = True
+    with pytest.raises(ValueError, match="WRITEBACKIFCOPY"):  # NumPy's own rule, its message
+        x.flags.writebackifcopy = True
+    with pytest.raises(ValueError, match="WRITEBACKIFCOPY"):
+        np.zeros(3).flags.writebackifcopy = True
+    x[0] = 1.0
 
 
 @given(raw=arrays(min_dims=1, layouts=EVERY_LAYOUT), owner=OWNERS)
