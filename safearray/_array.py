@@ -213,9 +213,10 @@ def _written_part(a: NDArray[Any], key: Any) -> NDArray[Any] | None:
 
 
 def _py_sharing(v: Any, key: Any) -> Any:
-    """Pure-Python twin of the compiled ``sharing``: True when a holder outside safearray's
-    bookkeeping sees the bytes that writing ``v[key]`` changes, else the other live Views
-    of the same owner whose bytes may overlap them."""
+    """Pure-Python twin of the compiled ``sharing``: True when an ndarray outside safearray's
+    bookkeeping sees the bytes that writing ``v[key]`` changes, else ``(holders, views)``: the
+    references to the owner besides its Views', and the other live Views of the same owner
+    whose bytes may overlap them."""
     lo, hi = _bounds(v._a)
     if key is not None:
         part = _written_part(v._a, key)
@@ -226,20 +227,21 @@ def _py_sharing(v: Any, key: Any) -> Any:
         # the caller's ndarray or buffer: shared unless this View is all that holds it
         held = (v._src is v._base) + 1 + (v._a is v._base) + (v._a.base is v._base)
         alone = _rc(v._base) == _RC_ATTR - 1 + held and (v._a is v._base or _rc(v._a) == _RC_ATTR)
-        return [] if alone and (v._src is v._base or v._src is v._a) else True
+        return (0, []) if alone and (v._src is v._base or v._src is v._a) else True
     views = _py_views_of(v._base)
     held = sum((w._base is v._base) + (w._src is v._base) for w in views)
-    if _rc(v._base) != _RC_ATTR - 1 + held or _py_memory_held_elsewhere(v._base, views):
+    outside = _rc(v._base) - (_RC_ATTR - 1) - held
+    if _py_memory_held_elsewhere(v._base, views):
         return True
     if hi <= lo:
-        return []
+        return (outside, [])
     others: list[Any] = []
     for w in views:
         if w is not v:
             wlo, whi = _bounds(w._a)
             if wlo < hi and lo < whi:
                 others.append(w)
-    return others
+    return (outside, others)
 
 
 def _py_memory_held_elsewhere(owner: Any, views: list[Any]) -> bool:

@@ -19,6 +19,7 @@ so a write into a named Copy never reaches this module.
 from __future__ import annotations
 
 import contextlib
+import dis
 import os
 import sys
 import warnings
@@ -235,14 +236,17 @@ def _seen_by_others(arr: Any, key: object, parent: object) -> str | None:
     verdict = sharing(arr, key)
     if verdict is True:
         return f"its base {describe(arr._base)} changes too"
-    if not verdict:
+    holders, views = verdict
+    if holders and holders != _dead_locals(arr._base):
+        return f"its base {describe(arr._base)} changes too"
+    if not views:
         return None
     region = arr._a
     if key is not None:
         part = written_part(region, key)
         if part is not None:
             region = part
-    for other in verdict:
+    for other in views:
         if other._a is parent:
             continue
         try:
@@ -252,6 +256,66 @@ def _seen_by_others(arr: Any, key: object, parent: object) -> str | None:
         if overlap:
             return f"another live View ({origin(other)}) sees the same bytes"
     return None
+
+
+def _dead_locals(owner: object) -> int:
+    """How many local variables of the writing frame hold ``owner`` and are never read again.
+
+    ``w, V = np.linalg.eig(M); col = V[:, 0]; col /= norm`` with ``V`` not used after that
+    line: the name holds the owner, but nothing will see the bytes through it. A name is dead
+    when no instruction after the current one reads it and no jump after it goes back (a loop
+    may read it again); cells, module and class namespaces, and frames that call ``locals``,
+    ``vars``, ``eval`` or ``exec`` always count as live.
+    """
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return 0
+    code = frame.f_code
+    if not code.co_flags & _CO_OPTIMIZED or _DYNAMIC.intersection(code.co_names):
+        return 0  # module and class bodies (their names are seen by others), locals() users
+    if sys.gettrace() is not None:
+        return 0  # a debugger may read or set any name
+    values = frame.f_locals
+    names = [name for name in code.co_varnames if values.get(name) is owner]
+    if sys.version_info < (3, 13):
+        values.clear()  # the frame's snapshot of its locals would keep a reference to owner
+    del values
+    return sum(1 for name in names if _dead_after(code, frame.f_lasti, name))
+
+
+_CO_OPTIMIZED = 0x0001
+_DYNAMIC = frozenset({"locals", "vars", "eval", "exec", "globals"})
+_DEAD: dict[tuple[Any, int, str], bool] = {}
+
+
+def _dead_after(code: Any, lasti: int, name: str) -> bool:
+    """No instruction after ``lasti`` in ``code`` reads the local ``name``, and none jumps back
+    to ``lasti`` or before (cached per code object, offset and name)."""
+    key = (code, lasti, name)
+    known = _DEAD.get(key)
+    if known is not None:
+        return known
+    dead = True
+    for ins in dis.get_instructions(code):
+        if ins.offset <= lasti:
+            continue
+        op = ins.opname
+        if "FAST" in op and "STORE_FAST" != op:
+            value = ins.argval
+            if value == name or (type(value) is tuple and name in value):
+                dead = False
+                break
+        if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
+            target = ins.argval
+            if isinstance(target, int) and target <= lasti:
+                dead = False
+                break
+    if len(_DEAD) > 4096:
+        _DEAD.clear()
+    _DEAD[key] = dead
+    return dead
 
 
 def on_write(arr: Any, op: object, temp: bool, site: str) -> None:

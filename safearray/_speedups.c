@@ -1380,9 +1380,10 @@ memory_held_elsewhere(ArrayBaseObject *owner)
 }
 
 /* sharing(view, key): who else can see the bytes that writing `view[key]` (key None: the whole
-   View) changes? True when a holder outside safearray's own bookkeeping does (the owner held
-   by a name, a container or an attribute, or one of the ndarrays handed out); otherwise the
-   list of the other live Views of the same owner whose bytes may overlap (bounds only). */
+   View) changes? True when an ndarray outside safearray's own bookkeeping does (one handed out,
+   a NumPy view a library made, the caller's own ndarray); otherwise `(holders, views)`: how many
+   references to the owner exist besides its Views' (names, containers, attributes), and the
+   other live Views of the same owner whose bytes may overlap (bounds only). */
 static PyObject *
 sharing(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1437,7 +1438,7 @@ sharing(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (!alone) {
             Py_RETURN_TRUE;
         }
-        return PyList_New(0);
+        return Py_BuildValue("(n[])", (Py_ssize_t)0);
     }
     ArrayBaseObject *owner = (ArrayBaseObject *)base;
     if (v->slot1 == 0 || owner->a == NULL) {
@@ -1448,12 +1449,16 @@ sharing(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         ArrayBaseObject *w = owner->views[i];
         held += (w->base == base) + (w->src == base);
     }
-    if (Py_REFCNT(base) != held || memory_held_elsewhere(owner)) {
+    Py_ssize_t outside = Py_REFCNT(base) - held;
+    if (memory_held_elsewhere(owner)) {
         Py_RETURN_TRUE;
     }
     PyObject *out = PyList_New(0);
-    if (out == NULL || hi <= lo) {
-        return out;
+    if (out == NULL) {
+        return NULL;
+    }
+    if (hi <= lo) {
+        return Py_BuildValue("(nN)", outside, out);
     }
     for (Py_ssize_t i = 0; i < owner->nviews; i++) {
         ArrayBaseObject *w = owner->views[i];
@@ -1467,7 +1472,7 @@ sharing(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             return NULL;
         }
     }
-    return out;
+    return Py_BuildValue("(nN)", outside, out);
 }
 
 /* views_of(owner): the live Views registered with the owner (for tests and diagnostics). */

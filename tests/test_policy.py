@@ -154,6 +154,7 @@ def test_resize_of_a_view_is_judged_first() -> None:
     view = base[1:7]
     with sa.policy("raise"), pytest.raises(sa.SharedWriteError):
         view.resize(3)
+    assert base.shape == (8,)
 
 
 # --------------------------------------------------------------------------------------
@@ -521,11 +522,14 @@ def test_view_write():
     data = sa.zeros(4)
     head = data[:2]
     head[:] = 1.0
+    assert data[0] == 1.0
 
 @pytest.mark.safearray_policy("allow")
 def test_marked_allow():
     data = sa.zeros(4)
-    data[:2][:] = 1.0
+    head = data[:2]
+    head[:] = 1.0
+    assert data[0] == 1.0
 """
 
 
