@@ -224,6 +224,8 @@ def _is_copy(obj: object) -> bool:
 sharing: Any = None
 #: ``written_part(a, key)`` (set by ``_array``): the View of ``a`` that ``a[key] = v`` writes.
 written_part: Any = None
+#: ``views_of(owner)`` (set by ``_array``): the live Views registered with a tagged owner.
+views_of: Any = None
 
 #: Work allowed to ``np.shares_memory`` when two Views' bounds overlap (past it: overlap).
 _MAX_WORK = 10_000
@@ -256,6 +258,45 @@ def _seen_by_others(arr: Any, key: object, parent: object) -> str | None:
         if overlap:
             return f"another live View ({origin(other)}) sees the same bytes"
     return None
+
+
+def _refs_in_loop(views: list[Any]) -> int:
+    for w in views:
+        return sys.getrefcount(w)
+    return 0
+
+
+#: ``sys.getrefcount`` of a View held only by the list iterated and the loop variable.
+_LOOP_BASE = _refs_in_loop([object()])
+
+
+def _temporary_view_of_the_owner(views: list[Any], parent: object) -> bool:
+    """Is the live View whose ndarray is ``parent`` a temporary made from the owner Copy itself?
+
+    ``a[:h][:, 1] -= x``: CPython keeps ``a[:h]`` on its stack (to store the result back into
+    it) while ``[:, 1]`` is taken from it and written, so it was no temporary by count when
+    ``[:, 1]`` was taken; held by that stack reference alone (no name, no container), it is one.
+    """
+    for w in views:
+        if w._a is not parent:
+            continue
+        if not _is_copy(w._src):
+            return False
+        if sys.getrefcount(w) - _LOOP_BASE != 1:  # the stack's reference, and nothing else
+            return False
+        frame = sys._getframe(2)
+        while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            frame = frame.f_back  # type: ignore[assignment]
+        if frame is None:
+            return False
+        if not frame.f_code.co_flags & _CO_OPTIMIZED:  # module or class namespace: a real dict
+            return not any(v is w for v in frame.f_locals.values())
+        # a local also looks so from CPython 3.14 (the stack borrows it, the copy does not)
+        held = any(v is w for v in frame.f_locals.values())
+        if sys.version_info < (3, 13):
+            frame.f_locals.clear()  # the snapshot would keep a reference to w
+        return not held
+    return False
 
 
 def _dead_locals(owner: object) -> int:
@@ -341,6 +382,8 @@ def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
         if _is_copy(arr._src):
             return
         parent = arr._src
+        if site == INPLACE and _temporary_view_of_the_owner(views_of(arr._base), parent):
+            return  # ``a[:h][:, 1] -= x``: the View it was indexed from is a temporary of ``a``
     mode = _mode_of(arr)
     if mode == "allow":
         return
