@@ -332,31 +332,53 @@ _DEAD: dict[tuple[Any, int, str], bool] = {}
 
 
 def _dead_after(code: Any, lasti: int, name: str) -> bool:
-    """No instruction after ``lasti`` in ``code`` reads the local ``name``, and none jumps back
-    to ``lasti`` or before (cached per code object, offset and name)."""
+    """Is the local ``name`` never read again after the instruction at ``lasti``? True when no
+    later instruction reads it and none jumps back to ``lasti`` or before (a loop), or when,
+    before any jump, it is assigned a new value (``w, V = eig(M33)`` after ``col /= n``) or the
+    function returns. Cached per code object, offset and name."""
     key = (code, lasti, name)
     known = _DEAD.get(key)
     if known is not None:
         return known
+    straight = _STRAIGHT and not _in_handler_range(code, lasti)
     dead = True
     for ins in dis.get_instructions(code):
         if ins.offset <= lasti:
             continue
-        op = ins.opname
-        if "FAST" in op and "STORE_FAST" != op:
-            value = ins.argval
-            if value == name or (type(value) is tuple and name in value):
-                dead = False
-                break
+        op, value = ins.opname, ins.argval
+        named = value == name or (type(value) is tuple and name in value)
+        if named and "FAST" in op and ("LOAD" in op or "DELETE" in op):
+            dead = False
+            break
+        if straight and named and op in ("STORE_FAST", "STORE_FAST_STORE_FAST"):
+            break  # a new value before anything could read the old one
+        if straight and op in _ENDS:
+            break
         if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
-            target = ins.argval
-            if isinstance(target, int) and target <= lasti:
+            if isinstance(value, int) and value <= lasti:
                 dead = False
                 break
+            straight = False
     if len(_DEAD) > 4096:
         _DEAD.clear()
     _DEAD[key] = dead
     return dead
+
+
+#: Instructions after which the straight path from the write goes no further.
+_ENDS = frozenset({"RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE"})
+#: From CPython 3.11 the exception table says where handlers are; on 3.10 (blocks set up by
+#: instructions) a new value assigned later is not taken to end the old one's life.
+_STRAIGHT = sys.version_info >= (3, 11)
+
+
+def _in_handler_range(code: Any, lasti: int) -> bool:
+    """Is the instruction at ``lasti`` inside a ``try`` or ``with`` (an exception handler could
+    read the name before it is assigned again)?"""
+    entries = getattr(dis.Bytecode(code), "exception_entries", None)
+    if entries is None:
+        return True
+    return any(e.start <= lasti < e.end for e in entries)
 
 
 def on_write(arr: Any, op: object, temp: bool, site: str) -> None:

@@ -563,6 +563,35 @@ def case(M):
     s[:] = 0
     return s
 """, "ok"),
+    "owner reassigned before any read": ("""
+def case(M):
+    w, V = sa.linalg.eig(M)
+    point = sa.real(V[:, 3]).squeeze()
+    point /= point[3]
+    w, V = sa.linalg.eig(M[:3, :3])
+    return V[:, 0], point
+""", "ok" if sys.version_info >= (3, 11) else "shared"),
+    "owner reassigned in a try whose handler reads it": ("""
+def case(M):
+    w, V = sa.linalg.eig(M)
+    point = sa.real(V[:, 3]).squeeze()
+    try:
+        point /= point[3]
+        V = None
+    except ValueError:
+        return V
+    return point
+""", "shared"),
+    "owner reassigned after a branch": ("""
+def case(M):
+    data = sa.arange(10.0)
+    s = data[2:5]
+    s[:] = 0
+    if M.shape[0] > 100:
+        return data
+    data = None
+    return s
+""", "shared"),
     "owner read in a later loop iteration": ("""
 def case(M):
     data = sa.arange(10.0)
