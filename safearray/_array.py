@@ -1742,7 +1742,11 @@ _COUNTS = _calibrate()
 _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
 _policy.written_part = _written_part
 _views_of: Callable[[Any], list[Any]] = _py_views_of if _speedups is None else _speedups.views_of
-_policy.views_of = lambda owner: _views_of(owner) if isinstance(owner, Copy) else []
+def _views_of_owner(owner: Any) -> list[Any]:
+    return _views_of(owner) if isinstance(owner, Copy) else []
+
+
+_policy.views_of = _views_of_owner
 _TEMP_SETITEM, _AMBIG_SETITEM = _threshold(*_COUNTS[_SETITEM])
 _TEMP_INPLACE, _AMBIG_INPLACE = _threshold(*_COUNTS[_INPLACE])
 _TEMP_METHOD, _AMBIG_METHOD = _threshold(*_COUNTS[_METHOD])
