@@ -231,10 +231,11 @@ views_of: Any = None
 _MAX_WORK = 10_000
 
 
-def _seen_by_others(arr: Any, key: object, parent: object) -> str | None:
+def _seen_by_others(arr: Any, key: object, parent: int | None, chain: list[int]) -> str | None:
     """Who else sees the bytes that writing ``arr[key]`` (key None: all of ``arr``) changes:
-    a description, or None when nobody does. ``parent`` is the ndarray of the View that
-    ``arr`` was indexed from, when ``arr`` is a temporary: writing into it is writing there."""
+    a description, or None when nobody does. ``parent`` is the id of the ndarray of the View
+    that ``arr`` was indexed from, when ``arr`` is a temporary: writing into it is writing there
+    (``chain``: the ids of temporaries between them, which see nothing after the statement)."""
     verdict = sharing(arr, key)
     if verdict is True:
         return f"its base {describe(arr._base)} changes too"
@@ -249,7 +250,7 @@ def _seen_by_others(arr: Any, key: object, parent: object) -> str | None:
         if part is not None:
             region = part
     for other in views:
-        if other._a is parent:
+        if id(other._a) == parent or id(other._a) in chain:
             continue
         try:
             overlap = np.shares_memory(region, other._a, max_work=cast(Any, _MAX_WORK))
@@ -309,34 +310,44 @@ def _calibrate_store_back() -> int:
 _STORE_BACK_REFS = _calibrate_store_back()
 
 
-def _temporary_view_of_the_owner(views: list[Any], parent: object) -> bool:
-    """Is the live View whose ndarray is ``parent`` a temporary made from the owner Copy itself?
+def _through_temporaries(views: list[Any], parent: int, chain: list[int]) -> int | None:
+    """Follow ``parent`` (the id of the ndarray of the View a temporary View was indexed from)
+    through Views that are themselves temporaries: None when the chain reaches the owner Copy
+    (the write is a write into it), else the id of the ndarray of the first View that is not.
 
     ``a[:h][:, 1] -= x``: CPython keeps ``a[:h]`` on its stack (to store the result back into
     it) while ``[:, 1]`` is taken from it and written, so it was no temporary by count when
-    ``[:, 1]`` was taken; held by those stack references alone (no name, no container), it is.
+    ``[:, 1]`` was taken; held by that stack reference alone (no name, no container), it is.
     """
-    found = [i for i, v in enumerate(views) if v._a is parent]
-    if found:
-        i = found[0]
-        if not _is_copy(views[i]._src):
-            return False
-        if _count(views, i) - _COUNT_BASE != _STORE_BACK_REFS:  # the stack's, nothing else
-            return False
-        w = views[i]
-        frame = sys._getframe(2)
-        while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-            frame = frame.f_back  # type: ignore[assignment]
-        if frame is None:
-            return False
-        if not frame.f_code.co_flags & _CO_OPTIMIZED:  # module or class namespace: a real dict
-            return not any(v is w for v in frame.f_locals.values())
-        # a local also looks so from CPython 3.14 (the stack borrows it, the copy does not)
-        held = any(v is w for v in frame.f_locals.values())
-        if sys.version_info < (3, 13):
-            frame.f_locals.clear()  # the snapshot would keep a reference to w
-        return not held
-    return False
+    for _ in range(len(views)):
+        found = [i for i, v in enumerate(views) if id(v._a) == parent]
+        if not found or not _store_back_temporary(views, found[0]):
+            return parent
+        src = views[found[0]]._src
+        if _is_copy(src):
+            return None
+        chain.append(parent)  # a temporary on the way: it sees nothing after the statement
+        parent = id(src)
+    return parent
+
+
+def _store_back_temporary(views: list[Any], i: int) -> bool:
+    """Is ``views[i]`` held by CPython's stack alone (for a store-back), by no name?"""
+    if _count(views, i) - _COUNT_BASE != _STORE_BACK_REFS:  # the stack's, nothing else
+        return False
+    w = views[i]
+    frame = sys._getframe(3)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return False
+    if not frame.f_code.co_flags & _CO_OPTIMIZED:  # module or class namespace: a real dict
+        return not any(v is w for v in frame.f_locals.values())
+    # a local also looks so from CPython 3.14 (the stack borrows it, the copy does not)
+    held = any(v is w for v in frame.f_locals.values())
+    if sys.version_info < (3, 13):
+        frame.f_locals.clear()  # the snapshot would keep a reference to w
+    return not held
 
 
 def _dead_locals(owner: object) -> int:
@@ -437,20 +448,23 @@ def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
     if not arr._a.flags.writeable:
         raise readonly_error(arr, op)
     parent = None
+    chain: list[int] = []
     if temp:
         # ``a[1:3][0] = 5``, ``a[k] += v``, ``a.T.sort()``: the temporary View was made from
         # ``a``, so the write is a write into ``a``: nothing to say when ``a`` is a Copy,
         # judged as a write through ``a`` when it is a View.
         if _is_copy(arr._src):
             return
-        parent = arr._src
-        if site == INPLACE and _temporary_view_of_the_owner(views_of(arr._base), parent):
-            return  # ``a[:h][:, 1] -= x``: the View it was indexed from is a temporary of ``a``
+        parent = id(arr._src)  # an id: a reference held here would count as a holder
+        if site == INPLACE:  # ``a[:h][:, 1] -= x``: a[:h] may be a temporary too
+            parent = _through_temporaries(views_of(arr._base), parent, chain)
+            if parent is None:
+                return
     mode = _mode_of(arr)
     if mode == "allow":
         return
     key = op if site == SETITEM and _is_key(op) else None
-    who = _seen_by_others(arr, key, parent)
+    who = _seen_by_others(arr, key, parent, chain)
     if who is None:
         return
     if temp:

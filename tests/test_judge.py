@@ -477,6 +477,7 @@ def test_augmented_slice_assignment_through_a_named_view_warns_once() -> None:
         v[1:3] -= 1
         v[(slice(i, j),)] *= 2
     assert [w.category for w in seen] == [sa.SharedWriteWarning] * 3
+    assert data[3] == 6.0  # data is used after the writes: it sees them
 
 
 # --------------------------------------------------------------------------------------
@@ -654,3 +655,17 @@ def test_the_dead_name_check_leaves_no_reference_behind() -> None:
             s[0] = 1  # the owner is held by s alone now: no snapshot may still hold it
 
     case()
+
+
+def test_a_view_returned_by_a_function_is_an_owner_for_its_store_back_idioms() -> None:
+    """``M = quaternion_matrix(q); M[:3, :3] *= s`` (trimesh): M is a View of a Copy that only M
+    holds, so writing through a temporary View of M is writing into M, and nobody else sees it."""
+    def make() -> Any:
+        ret = sa.zeros((1, 4, 4))
+        return ret.squeeze()
+
+    m = make()
+    with sa.policy("raise"):
+        m[:3, :3] *= 2.0
+        m[:3][:, 1] += 1.0
+    assert m.base is not None and float(m[0, 1]) == 1.0
