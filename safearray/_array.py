@@ -386,14 +386,17 @@ def _unwrap(obj: Any, srcs: list[Any]) -> Any:
     return obj
 
 
-def _unwrap_out(out: Any, srcs: list[Any], written: list[Any], op: str) -> Any:
-    """Unwrap an ``out=`` argument (an array or a tuple of them), judging each write first."""
+def _unwrap_out(out: Any, srcs: list[Any], written: list[Any], op: str,
+                temps: dict[int, bool] | None = None) -> Any:
+    """Unwrap an ``out=`` argument (an array or a tuple of them), judging each write first
+    (``temps``: which of them, by id, are temporaries)."""
     if type(out) is tuple:
         items = cast(Any, out)
-        return tuple([_unwrap_out(o, srcs, written, op) for o in items])
+        return tuple([_unwrap_out(o, srcs, written, op, temps) for o in items])
     if isinstance(out, SafeArray):
         if out._base is not None:
-            _on_write(out, op, False, _ARGUMENT)
+            temp = False if temps is None else temps.get(id(cast(object, out)), False)
+            _on_write(out, op, temp, _ARGUMENT)
         srcs.append(out)
         written.append(out)
         return out._a
@@ -402,10 +405,11 @@ def _unwrap_out(out: Any, srcs: list[Any], written: list[Any], op: str) -> Any:
     return out
 
 
-def _unwrap_kwargs(kwargs: dict[str, Any], srcs: list[Any], written: list[Any], op: str) -> dict[str, Any]:
+def _unwrap_kwargs(kwargs: dict[str, Any], srcs: list[Any], written: list[Any], op: str,
+                   temps: dict[int, bool] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in kwargs.items():
-        out[k] = _unwrap_out(v, srcs, written, op) if k == "out" else _unwrap(v, srcs)
+        out[k] = _unwrap_out(v, srcs, written, op, temps) if k == "out" else _unwrap(v, srcs)
     return out
 
 
@@ -527,21 +531,25 @@ def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: l
         raise
 
 
-def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def call_ufunc(
+    ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any],
+    temps: dict[int, bool] | None = None,
+) -> Any:
     """Run ``getattr(ufunc, method)`` on unwrapped inputs and wrap its results.
 
-    Writes (``out=``, positional outputs, ``ufunc.at``) are judged before NumPy runs.
+    Writes (``out=``, positional outputs, ``ufunc.at``) are judged before NumPy runs;
+    ``temps`` says which outputs (by id) are temporaries.
     """
     labels = _LABELS.get(ufunc) or _labels(ufunc)
     srcs: list[Any] = []
     written: list[Any] = []
     if method == "__call__" and len(inputs) > ufunc.nin:  # outputs given by position
         args = [_unwrap(x, srcs) for x in inputs[: ufunc.nin]]
-        args += [_unwrap_out(x, srcs, written, labels[1]) for x in inputs[ufunc.nin :]]
+        args += [_unwrap_out(x, srcs, written, labels[1], temps) for x in inputs[ufunc.nin :]]
     else:
         args = [_unwrap(x, srcs) for x in inputs]
     if kwargs:
-        kwargs = _unwrap_kwargs(kwargs, srcs, written, labels[1])
+        kwargs = _unwrap_kwargs(kwargs, srcs, written, labels[1], temps)
     if method == "at":
         target = inputs[0]
         if isinstance(target, SafeArray):

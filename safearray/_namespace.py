@@ -25,6 +25,9 @@ from ._array import (
     _TEMP_FUNCTION,
     Copy,
     SafeArray,
+    View,
+    _copy,
+    _threshold,
     _held_by_caller,
     _py_adopt,
     _root,
@@ -34,7 +37,7 @@ from ._array import (
     writes_into,
 )
 from ._errors import NotCoveredError, SafeArrayValueError
-from ._policy import OpName
+from ._policy import OpName, policy
 
 __all__ = ["MIRROR", "NOT_COVERED", "ufunc", "wrap_function", "lookup"]
 
@@ -65,6 +68,17 @@ _WRAPPED_MODULES = ("linalg", "fft", "emath", "strings")
 _PASSED_MODULES = ("dtypes", "exceptions", "typing", "testing", "polynomial")
 
 
+def _count(items: tuple[Any, ...], i: int) -> int:
+    return _getrefcount(items[i])
+
+
+#: ``ufunc.__call__`` records the reference counts of its outputs here while calibrating.
+_OUT_SEEN: list[int] | None = None
+#: ``(threshold, ambiguous)`` of a temporary output, given by position and by keyword
+_TEMP_OUT_POSITIONAL = _TEMP_OUT_KEYWORD = (-1, False)
+_TEMP_OUT = -1  # both unknown until calibrated
+
+
 class ufunc:
     """A NumPy ufunc whose results (and those of its methods) are tagged arrays.
 
@@ -88,6 +102,25 @@ class ufunc:
         self.__name__ = str(getattr(uf, "__name__"))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if (len(args) > self._uf.nin or "out" in kwargs) and (_TEMP_OUT >= 0 or _OUT_SEEN is not None):
+            # ``sa.negative(q[1:], q[1:])``: an out that is a temporary View of a Copy is a
+            # write into the Copy
+            temps: dict[int, bool] = {}
+            out = kwargs.get("out")
+            keyword = (out,) if out is not None and type(out) is not tuple else ()  # a bare out=
+            for outs, (threshold, ambiguous) in ((args[self._uf.nin:], _TEMP_OUT_POSITIONAL),
+                                                 (keyword, _TEMP_OUT_KEYWORD)):
+                for i in range(len(outs)):
+                    rc = _count(outs, i)
+                    if _OUT_SEEN is not None:
+                        _OUT_SEEN.append(rc)
+                    if rc <= threshold and type(outs[i]) is View:
+                        o: Any = outs[i]
+                        temps[id(o)] = not ambiguous or not _held_by_caller(o, 1)
+                        del o
+            del outs
+            if temps:
+                return call_ufunc(self._uf, "__call__", args, kwargs, temps)
         return call_ufunc(self._uf, "__call__", args, kwargs)
 
     def reduce(self, *args: Any, **kwargs: Any) -> Any:
@@ -546,6 +579,39 @@ def _build() -> dict[str, Any]:
 
 
 MIRROR: dict[str, Any] = _build()
+
+
+def _calibrate_out() -> tuple[tuple[int, bool], tuple[int, bool]]:
+    """The reference count of an output that is a temporary View (``sa.negative(c[:3], c[1:])``)
+    against a named one, through the mirrored ufunc, by position and by keyword."""
+    global _OUT_SEEN
+    negative = MIRROR["negative"]
+    c = _copy(np.zeros(4))
+    v = c[1:]
+    _OUT_SEEN = []  # pyright: ignore[reportConstantRedefinition]
+    try:
+        with policy("allow"):
+            negative(c[:3], c[1:])
+            negative(c[:3], v)
+            negative(c[:3], out=c[1:])
+            negative(c[:3], out=v)
+        seen = _OUT_SEEN
+    finally:
+        _OUT_SEEN = None  # pyright: ignore[reportConstantRedefinition]
+    if len(seen) != 4:
+        return (-1, False), (-1, False)
+    return _threshold(seen[0], seen[1]), _threshold(seen[2], seen[3])
+
+
+_TEMP_OUT_POSITIONAL, _TEMP_OUT_KEYWORD = _calibrate_out()  # pyright: ignore[reportConstantRedefinition]
+_TEMP_OUT = max(_TEMP_OUT_POSITIONAL[0], _TEMP_OUT_KEYWORD[0])  # pyright: ignore[reportConstantRedefinition]
+
+
+def switch_off() -> None:
+    """No temporary outputs: the import self-test found temporaries not to work here."""
+    global _TEMP_OUT_POSITIONAL, _TEMP_OUT_KEYWORD, _TEMP_OUT
+    _TEMP_OUT_POSITIONAL = _TEMP_OUT_KEYWORD = (-1, False)  # pyright: ignore[reportConstantRedefinition]
+    _TEMP_OUT = -1  # pyright: ignore[reportConstantRedefinition]
 
 # ``import safearray.linalg`` and ``from safearray.random import default_rng`` find the
 # mirrored modules, as ``import numpy.linalg`` finds NumPy's (the pass-through ones, such as

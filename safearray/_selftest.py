@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _array, _policy
+from . import _array, _namespace, _policy
 from ._array import Copy, View, _copy
 from ._errors import DetectionWarning, LostWriteError, SharedWriteError
 
@@ -138,6 +138,8 @@ def run() -> dict[str, bool]:
     temporaries = not (RESULTS["lost writes by assignment"] and RESULTS["lost writes by methods"])
     if ownership or temporaries:
         _array.switch_off(ownership, temporaries)
+    if temporaries:
+        _namespace.switch_off()
     report(RESULTS)
     return RESULTS
 

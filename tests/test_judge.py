@@ -68,6 +68,8 @@ IDIOMS: dict[str, Idiom] = {
     "owner chained twice +=": Idiom("{a} = sa.zeros(10)", "{a}[1:][::2] += 1", "ok"),
     "owner chained reshape": Idiom("{a} = sa.zeros(12)", "{a}[:6].reshape(2, 3)[1] = 5", "ok"),
     "owner fill": Idiom("{a} = sa.zeros(5)", "{a}.fill(3)", "ok"),
+    "owner positional out": Idiom("{a} = sa.arange(4.0)", "sa.negative({a}[1:], {a}[1:])", "ok"),
+    "owner keyword out": Idiom("{a} = sa.arange(4.0)", "sa.add({a}[1:], 1, out={a}[1:])", "ok"),
     "owner row kept": Idiom("{a} = sa.zeros((3, 3))\n{v} = {a}[0]", "{a}[1:] = 1", "ok"),
     "transpose of a temporary": Idiom("{a} = sa.zeros((4, 4)).T", "{a}[0, 1] = 1", "ok"),
     "newaxis of a temporary": Idiom("{a} = sa.zeros(5)[:, None]", "{a}[0] = 1", "ok"),
@@ -102,6 +104,9 @@ IDIOMS: dict[str, Idiom] = {
     "reshape of named": Idiom("{w} = sa.arange(12.0)\n{v} = {w}.reshape(3, 4)", "{v}[0, 0] = 1", "shared",
                               watched="{w}"),
     "out= a view": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:5]", "sa.add({v}, 1, out={v})", "shared"),
+    "positional out a view": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:5]", "sa.negative({v}, {v})", "shared"),
+    "out= a tuple with a view": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:5]", "sa.add({v}, 1, out=({v},))", "shared"),
+    "numpy out= a temporary": Idiom("{a} = sa.arange(10.0)", "numpy.add({a}[2:5], 1, out={a}[2:5])", "ok"),
     # writes that are lost
     "mask then index": Idiom("{a} = sa.arange(10.0)", "{a}[{a} > 5][0] = 5", "lost"),
     "fancy then slice": Idiom("{a} = sa.arange(10.0)", "{a}[[0, 2]][:] = 1", "lost"),
@@ -240,10 +245,17 @@ CATEGORY = {"shared": sa.SharedWriteWarning, "lost": sa.LostWriteWarning}
 ERROR = {"shared": sa.SharedWriteError, "lost": sa.LostWriteError, "readonly": sa.ReadOnlyError}
 
 
+#: Known false alarms, kept visible: NumPy's own dispatch hands ``__array_ufunc__`` every out
+#: as a tuple, whether the user wrote ``out=x`` or ``out=(x,)``, and the two count differently,
+#: so an out there is judged as a named View (a warning, never a miss).
+KNOWN_FALSE_ALARMS = {"numpy out= a temporary"}
+
+
 def cases() -> list[Any]:
     out = []
     for (iname, idiom), (sname, scope) in itertools.product(IDIOMS.items(), SCOPES.items()):
-        out.append(pytest.param(iname, sname, id=f"{iname}-{sname}"))
+        marks = [pytest.mark.xfail(strict=True, reason="judged as a named View")] if iname in KNOWN_FALSE_ALARMS else []
+        out.append(pytest.param(iname, sname, id=f"{iname}-{sname}", marks=marks))
     return out
 
 

@@ -194,11 +194,16 @@ def test_out_returns_the_out_arrays_themselves(ufunc: np.ufunc) -> None:
 
 def test_out_through_a_view_is_a_judged_write() -> None:
     data = sa.zeros(6)
+    head, tail = data[:3], data[3:]
     with pytest.warns(sa.SharedWriteWarning, match=r"np\.add\(out=\.\.\.\)"):
-        np.add(sa.arange(3.0), 1.0, out=data[:3])
+        np.add(sa.arange(3.0), 1.0, out=head)
     with sa.policy("raise"), pytest.raises(sa.SharedWriteError):
-        sa.multiply(sa.arange(3.0), 2.0, out=data[3:])
+        sa.multiply(sa.arange(3.0), 2.0, out=tail)
     assert data.tolist() == [1.0, 2.0, 3.0, 0.0, 0.0, 0.0]
+    with sa.policy("raise"):  # a temporary View of the Copy: a write into data itself
+        sa.multiply(sa.arange(3.0), 2.0, out=data[3:])
+        sa.negative(data[:3], data[:3])
+    assert data.tolist() == [-1.0, -2.0, -3.0, 0.0, 2.0, 4.0]
 
 
 def test_out_of_the_wrong_shape_fails_as_in_numpy() -> None:
