@@ -553,6 +553,14 @@ def test_the_compiled_core_declares_that_it_needs_the_gil() -> None:
 # --------------------------------------------------------------------------------------
 # a name that is never read again does not see the bytes
 
+#: a write through ``s`` into ``data``, which each case below then uses, or not
+WRITE_THROUGH = """
+def case(M):
+    data = sa.arange(10.0)
+    s = data[2:5]
+    s[:] = 0
+"""
+
 DEAD_NAMES: dict[str, tuple[str, str]] = {
     # code (a function ``case``), verdict
     "eig column, V unused after": ("""
@@ -562,19 +570,9 @@ def case(M):
     point /= point[3]
     return point
 """, "ok"),
-    "owner returned after the write": ("""
-def case(M):
-    data = sa.arange(10.0)
-    s = data[2:5]
-    s[:] = 0
-    return data
+    "owner returned after the write": (WRITE_THROUGH + """    return data
 """, "shared"),
-    "owner unused after the write": ("""
-def case(M):
-    data = sa.arange(10.0)
-    s = data[2:5]
-    s[:] = 0
-    return s
+    "owner unused after the write": (WRITE_THROUGH + """    return s
 """, "ok"),
     "owner reassigned before any read": ("""
 def case(M):
@@ -595,12 +593,7 @@ def case(M):
         return V
     return point
 """, "shared"),
-    "owner reassigned after a branch": ("""
-def case(M):
-    data = sa.arange(10.0)
-    s = data[2:5]
-    s[:] = 0
-    if M.shape[0] > 100:
+    "owner reassigned after a branch": (WRITE_THROUGH + """    if M.shape[0] > 100:
         return data
     data = None
     return s
@@ -612,26 +605,11 @@ def case(M):
         s = data[i:i + 2]
         s += 1
 """, "shared"),
-    "owner deleted after the write": ("""
-def case(M):
-    data = sa.arange(10.0)
-    s = data[2:5]
-    s[:] = 0
-    del data
+    "owner deleted after the write": (WRITE_THROUGH + """    del data
 """, "shared"),
-    "frame that calls locals()": ("""
-def case(M):
-    data = sa.arange(10.0)
-    s = data[2:5]
-    s[:] = 0
-    return locals()
+    "frame that calls locals()": (WRITE_THROUGH + """    return locals()
 """, "shared"),
-    "owner in a closure cell": ("""
-def case(M):
-    data = sa.arange(10.0)
-    s = data[2:5]
-    s[:] = 0
-    return lambda: data
+    "owner in a closure cell": (WRITE_THROUGH + """    return lambda: data
 """, "shared"),
 }
 
