@@ -94,21 +94,27 @@ class ufunc:
     Copy(6)
     """
 
-    __slots__ = ("_uf", "__name__")
+    __slots__ = ("_uf", "_nin", "__name__")
     __name__: str
 
     def __init__(self, uf: np.ufunc) -> None:
         self._uf = uf
+        self._nin: int = uf.nin
         self.__name__ = str(getattr(uf, "__name__"))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if (len(args) > self._uf.nin or "out" in kwargs) and (_TEMP_OUT >= 0 or _OUT_SEEN is not None):
+        if kwargs or len(args) > self._nin:
+            return self._call_with_outs(args, kwargs)
+        return call_ufunc(self._uf, "__call__", args, kwargs)
+
+    def _call_with_outs(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        if _TEMP_OUT >= 0 or _OUT_SEEN is not None:
             # ``sa.negative(q[1:], q[1:])``: an out that is a temporary View of a Copy is a
             # write into the Copy
             temps: dict[int, bool] = {}
             out = kwargs.get("out")
             keyword = (out,) if out is not None and type(out) is not tuple else ()  # a bare out=
-            for outs, (threshold, ambiguous) in ((args[self._uf.nin:], _TEMP_OUT_POSITIONAL),
+            for outs, (threshold, ambiguous) in ((args[self._nin:], _TEMP_OUT_POSITIONAL),
                                                  (keyword, _TEMP_OUT_KEYWORD)):
                 for i in range(len(outs)):
                     rc = _count(outs, i)
@@ -116,9 +122,9 @@ class ufunc:
                         _OUT_SEEN.append(rc)
                     if rc <= threshold and type(outs[i]) is View:
                         o: Any = outs[i]
-                        temps[id(o)] = not ambiguous or not _held_by_caller(o, 1)
+                        temps[id(o)] = not ambiguous or not _held_by_caller(o, 2)
                         del o
-            del outs
+            del outs, out, keyword
             if temps:
                 return call_ufunc(self._uf, "__call__", args, kwargs, temps)
         return call_ufunc(self._uf, "__call__", args, kwargs)
