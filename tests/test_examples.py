@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import types
@@ -51,3 +52,14 @@ def test_numpy_pipeline_gives_the_same_numbers_with_safearray() -> None:
 def test_quickstart_reports_both_bugs() -> None:
     out = subprocess.run([sys.executable, str(EXAMPLES / "quickstart.py")], capture_output=True, text=True)
     assert "SharedWriteWarning" in out.stdout and "LostWriteWarning" in out.stdout
+
+
+def test_the_ownership_example_is_silent_even_under_raise() -> None:
+    """Every write in examples/ownership.py but the one it reports on purpose is correct code."""
+    env = {**os.environ, "SAFEARRAY_POLICY": "raise"}
+    out = subprocess.run([sys.executable, "-W", "error", str(EXAMPLES / "ownership.py")],
+                         capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert "reported      : SharedWriteError" in out.stdout
+    assert "grid          : Copy base: None" in out.stdout
+    assert "every check is active" in out.stdout
