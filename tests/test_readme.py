@@ -52,3 +52,17 @@ def test_the_silent_examples_are_silent_even_under_raise() -> None:
         with sa.policy("raise"), warnings.catch_warnings():
             warnings.simplefilter("error")
             exec(compile(block, "README.md", "exec"), {})
+
+
+def test_the_interactive_examples_print_what_the_readme_shows() -> None:
+    """Every ``>>>`` block of the README, run by doctest."""
+    import doctest
+
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if b.startswith(">>>")]
+    assert blocks
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    parser = doctest.DocTestParser()
+    for i, block in enumerate(blocks):
+        test = parser.get_doctest(block, {"sa": sa}, f"README block {i}", "README.md", 0)
+        runner.run(test)
+    assert runner.failures == 0, runner.summarize()
