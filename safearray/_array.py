@@ -140,20 +140,14 @@ _RC_LOCAL, _RC_ATTR = _calibrate_rc()
 
 
 def _py_memory_private(src: Any, r: NDArray[Any], views: int, extra: int = 0, levels: int = 1) -> bool:
-    if not _ADOPT:
-        return False
-    return _memory_private(src, r, views, extra, levels)
-
-
-def _memory_private(src: Any, r: NDArray[Any], views: int, extra: int, levels: int) -> bool:
     """Pure-Python twin of the compiled ``memory_private``: ``r`` was just made from the
     temporary Copy ``src``; does anything but ``src`` (and ``views`` Views of it) see its memory?
 
     ``r`` is held by one local of a caller ``levels`` calls up, passed down as an argument,
     and by ``extra`` other holders known to the caller.
     """
-    if (_type(src) is not Copy or len(_views_of(src)) != views
-            or _rc(r) != _RC_LOCAL + _PARAM_REFS * (levels + 1) + extra):
+    if (not _ADOPT or _type(src) is not Copy or len(_views_of(src)) != views
+            or _rc(r) != _RC_LOCAL + _PARAM_REFS * levels + extra):
         return False
     rb = r.base
     ab = src._a.base

@@ -185,7 +185,7 @@ def wrap_function(func: Callable[..., Any], qualname: str | None = None) -> Call
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if args and _getrefcount(args[0]) <= _TEMP_FUNCTION and type(args[0]) is Copy:
+        if args and type(args[0]) is Copy and _getrefcount(args[0]) <= _TEMP_FUNCTION:
             # ``sa.squeeze(sa.array(rows))``: the only View of a temporary owns its memory
             src = args[0]
             if not _AMBIG_FUNCTION or not _held_by_caller(src, 1):

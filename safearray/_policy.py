@@ -335,19 +335,30 @@ def _store_back_temporary(views: list[Any], i: int) -> bool:
     """Is ``views[i]`` held by CPython's stack alone (for a store-back), by no name?"""
     if _count(views, i) - _COUNT_BASE != _STORE_BACK_REFS:  # the stack's, nothing else
         return False
-    w = views[i]
-    frame = sys._getframe(3)
+    frame = _user_frame()
+    # a local also looks so from CPython 3.14 (the stack borrows it, the copy does not)
+    return frame is not None and not _holding(frame, views[i])
+
+
+def _user_frame() -> Any:
+    """The innermost frame outside safearray: the user's line being judged."""
+    frame = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame = frame.f_back  # type: ignore[assignment]
-    if frame is None:
-        return False
-    if not frame.f_code.co_flags & _CO_OPTIMIZED:  # module or class namespace: a real dict
-        return not any(v is w for v in frame.f_locals.values())
-    # a local also looks so from CPython 3.14 (the stack borrows it, the copy does not)
-    held = any(v is w for v in frame.f_locals.values())
-    if sys.version_info < (3, 13):
-        frame.f_locals.clear()  # the snapshot would keep a reference to w
-    return not held
+    return frame
+
+
+def _holding(frame: Any, obj: object) -> list[str]:
+    """The names in ``frame``'s namespace whose value is ``obj``.
+
+    Up to CPython 3.12 ``f_locals`` of a function is a snapshot the frame keeps, which would
+    hold a reference to ``obj`` of its own: it is emptied again (it is refilled on each read).
+    """
+    values = frame.f_locals
+    names = [name for name, value in values.items() if value is obj]
+    if sys.version_info < (3, 13) and frame.f_code.co_flags & _CO_OPTIMIZED:
+        values.clear()
+    return names
 
 
 def _dead_locals(owner: object) -> int:
@@ -359,9 +370,7 @@ def _dead_locals(owner: object) -> int:
     may read it again); cells, module and class namespaces, and frames that call ``locals``,
     ``vars``, ``eval`` or ``exec`` always count as live.
     """
-    frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
-        frame = frame.f_back  # type: ignore[assignment]
+    frame = _user_frame()
     if frame is None:
         return 0
     code = frame.f_code
@@ -369,11 +378,7 @@ def _dead_locals(owner: object) -> int:
         return 0  # module and class bodies (their names are seen by others), locals() users
     if sys.gettrace() is not None:
         return 0  # a debugger may read or set any name
-    values = frame.f_locals
-    names = [name for name in code.co_varnames if values.get(name) is owner]
-    if sys.version_info < (3, 13):
-        values.clear()  # the frame's snapshot of its locals would keep a reference to owner
-    del values
+    names = [name for name in _holding(frame, owner) if name in code.co_varnames]
     return sum(1 for name in names if _dead_after(code, frame.f_lasti, name))
 
 
