@@ -91,7 +91,7 @@ class ufunc:
     >>> sa.add([1, 2], 3)
     Copy([4, 5])
     >>> sa.add.reduce(sa.arange(4))
-    Copy(6)
+    np.int64(6)
     """
 
     __slots__ = ("_uf", "_nin", "__name__")

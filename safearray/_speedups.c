@@ -42,7 +42,6 @@ static PyTypeObject *View_Type = NULL;
 static PyTypeObject *Copy_Type = NULL;
 static PyObject *py_wrap_named = NULL;  /* _array._wrap_named(r, srcs, op): named tuples */
 
-static PyObject *numpy_scalar_copy(PyObject *s);
 static PyObject *wrap_any(PyObject *r, PyObject *srcs, PyObject *op);
 
 /* The write path. Writes into a named Copy are done here; writes into a View or a temporary
@@ -335,47 +334,12 @@ tag1(PyObject *r, ArrayBaseObject *src, PyObject *op, int temp)
         }
     }
     else if (PyArray_IsScalar(r, Generic)) {
-        return numpy_scalar_copy(r);
+        return r; /* NumPy's scalar: an immutable value shares no memory */
     }
     else {
         out = wrap_general(r, (PyObject *)src, op);
     }
     Py_DECREF(r);
-    return out;
-}
-
-/* A 0-d Copy holding the element `s` (a new reference, consumed) of an array of `descr`. */
-static PyObject *
-scalar_copy(PyObject *s, PyArray_Descr *descr)
-{
-    Py_INCREF(descr);
-    PyObject *arr = PyArray_NewFromDescr(&PyArray_Type, descr, 0, NULL, NULL, NULL, 0, NULL);
-    if (arr == NULL) {
-        Py_DECREF(s);
-        return NULL;
-    }
-    int err = PyArray_SETITEM((PyArrayObject *)arr, PyArray_DATA((PyArrayObject *)arr), s);
-    Py_DECREF(s);
-    if (err < 0) {
-        Py_DECREF(arr);
-        return NULL;
-    }
-    PyObject *out = make_copy(arr);
-    Py_DECREF(arr);
-    return out;
-}
-
-/* A 0-d Copy of the NumPy scalar `s` (a new reference, consumed). */
-static PyObject *
-numpy_scalar_copy(PyObject *s)
-{
-    PyObject *arr = PyArray_FromScalar(s, NULL);
-    Py_DECREF(s);
-    if (arr == NULL) {
-        return NULL;
-    }
-    PyObject *out = make_copy(arr);
-    Py_DECREF(arr);
     return out;
 }
 
@@ -419,11 +383,11 @@ ArrayBase_dealloc(ArrayBaseObject *self)
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
-/* `a[i]` / `a[i, j]` with Python ints for every dimension, on an array without object
-   references: copy the element's bytes straight into a new 0-d array. Returns NULL without
-   an error set when the key does not qualify (the general path then handles it). */
+/* `a[i]` / `a[i, j]` with Python ints for every dimension, on an array of plain numbers:
+   NumPy's scalar made straight from the element's bytes. Returns NULL without an error set
+   when the key does not qualify (the general path then handles it). */
 static PyObject *
-element_copy(PyArrayObject *a, PyObject *key)
+element_scalar(PyArrayObject *a, PyObject *key)
 {
     int nd = PyArray_NDIM(a);
     PyObject *const *items;
@@ -440,7 +404,7 @@ element_copy(PyArrayObject *a, PyObject *key)
         return NULL;
     }
     PyArray_Descr *descr = PyArray_DESCR(a);
-    if (n != nd || nd == 0 || PyDataType_REFCHK(descr)) {
+    if (n != nd || nd == 0 || PyDataType_REFCHK(descr) || PyDataType_HASFIELDS(descr)) {
         return NULL;
     }
     char *ptr = PyArray_BYTES(a);
@@ -462,15 +426,62 @@ element_copy(PyArrayObject *a, PyObject *key)
         }
         ptr += ix * PyArray_STRIDE(a, i);
     }
-    Py_INCREF(descr);
-    PyObject *arr = PyArray_NewFromDescr(&PyArray_Type, descr, 0, NULL, NULL, NULL, 0, NULL);
-    if (arr == NULL) {
-        return NULL;
+    return PyArray_Scalar(ptr, descr, (PyObject *)a);
+}
+
+/* NumPy's record of a structured array is a view into it: the same element as a 0-d
+   ndarray (a new reference), found with a trailing Ellipsis. */
+static PyObject *
+record_of(PyObject *a, PyObject *key)
+{
+    PyObject *k;
+    if (PyTuple_CheckExact(key)) {
+        Py_ssize_t n = PyTuple_GET_SIZE(key);
+        k = PyTuple_New(n + 1);
+        if (k == NULL) {
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *item = PyTuple_GET_ITEM(key, i);
+            Py_INCREF(item);
+            PyTuple_SET_ITEM(k, i, item);
+        }
+        Py_INCREF(Py_Ellipsis);
+        PyTuple_SET_ITEM(k, n, Py_Ellipsis);
     }
-    memcpy(PyArray_DATA((PyArrayObject *)arr), ptr, PyArray_ITEMSIZE(a));
-    PyObject *out = make_copy(arr);
-    Py_DECREF(arr);
-    return out;
+    else {
+        k = PyTuple_Pack(2, key, Py_Ellipsis);
+        if (k == NULL) {
+            return NULL;
+        }
+    }
+    PyObject *r = PyObject_GetItem(a, k);
+    Py_DECREF(k);
+    return r;
+}
+
+/* Whether `r`, which `a[key]` gave, is an element of the object array `a` (1), not a new
+   array (0); -1 with an error set. */
+static int
+is_element(PyObject *a, PyObject *key, PyObject *r)
+{
+    PyObject *part = record_of(a, key);
+    if (part == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    int found = 0;
+    if (PyArray_Check(part) && PyArray_NDIM((PyArrayObject *)part) == 0) {
+        PyObject *item = PyArray_GETITEM((PyArrayObject *)part, PyArray_DATA((PyArrayObject *)part));
+        if (item == NULL) {
+            Py_DECREF(part);
+            return -1;
+        }
+        found = item == r;
+        Py_DECREF(item);
+    }
+    Py_DECREF(part);
+    return found;
 }
 
 static PyObject *
@@ -480,7 +491,7 @@ ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
         PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
         return NULL;
     }
-    PyObject *fast = element_copy((PyArrayObject *)self->a, key);
+    PyObject *fast = element_scalar((PyArrayObject *)self->a, key);
     if (fast != NULL || PyErr_Occurred()) {
         return fast;
     }
@@ -491,18 +502,41 @@ ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
     if (r == NULL) {
         return NULL;
     }
+    if (Py_TYPE(r) != &PyArray_Type) {
+        if (!PyArray_IsScalar(r, Void) || !PyDataType_HASFIELDS(PyArray_DESCR((PyArrayObject *)self->a))) {
+            return r; /* NumPy's scalar, or the object of an object array */
+        }
+        Py_DECREF(r);
+        r = record_of(self->a, key);
+        if (r == NULL) {
+            return NULL;
+        }
+    }
+    else if (PyUnicode_Check(key) && PyArray_NDIM((PyArrayObject *)r) == 0 &&
+             PyArray_NDIM((PyArrayObject *)self->a) == 0) {
+        return PyArray_Return((PyArrayObject *)r); /* a record's field: NumPy's scalar */
+    }
     if (Py_TYPE(r) == &PyArray_Type) {
         PyObject *out;
         if (shares_root((PyArrayObject *)r, (PyArrayObject *)self->a)) {
             out = view_or_copy(r, self, key, is_temporary((PyObject *)self));
         }
         else {
+            int element = PyDataType_REFCHK(PyArray_DESCR((PyArrayObject *)self->a)) ?
+                          is_element(self->a, key, r) : 0;
+            if (element < 0) {
+                Py_DECREF(r);
+                return NULL;
+            }
+            if (element) {
+                return r; /* an ndarray held by an object array: the object itself */
+            }
             out = make_copy(r);
         }
         Py_DECREF(r);
         return out;
     }
-    return scalar_copy(r, PyArray_DESCR((PyArrayObject *)self->a));
+    return r;
 }
 
 static inline PyObject *unwrap(PyObject *o);
@@ -592,7 +626,7 @@ wrap_result(PyObject *r, PyObject *x, PyObject *y)
         return out;
     }
     if (PyArray_IsScalar(r, Generic)) {
-        return numpy_scalar_copy(r);
+        return r; /* NumPy's scalar */
     }
     PyObject *src = IS_TAGGED(x) ? x : y;
     PyObject *out = wrap_general(r, src, NULL);
@@ -905,10 +939,6 @@ wrap_any(PyObject *r, PyObject *srcs, PyObject *op)
     }
     if (t == &PyList_Type || t == &PyTuple_Type) {
         return map_sequence(r, wrap_any, srcs, op);
-    }
-    if (PyArray_IsScalar(r, Generic)) {
-        Py_INCREF(r);
-        return numpy_scalar_copy(r);
     }
     if (PyArray_Check(r) && !IS_TAGGED(r)) { /* a subclass such as memmap: keep a plain view */
         PyObject *plain = PyArray_View((PyArrayObject *)r, NULL, &PyArray_Type);

@@ -35,13 +35,14 @@ Copy([3, 2, 1])
 from __future__ import annotations
 
 import builtins
+import functools
 import types
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
-from ._array import SafeArray
+from ._array import SafeArray, _copy
 from ._creation import asarray
 from ._namespace import MIRROR
 from ._validate import check_device
@@ -588,6 +589,56 @@ fft = _sub_namespace("fft", (
 ))
 fft.fftfreq = _freq(MIRROR["fft"].fftfreq)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 fft.rfftfreq = _freq(MIRROR["fft"].rfftfreq)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+
+# --------------------------------------------------------------------------------------
+# 0-d arrays where NumPy gives scalars
+
+
+_PLAIN_SEQUENCES: frozenset[type[Any]] = frozenset({tuple, list})
+
+
+def _zero_d(r: Any) -> Any:
+    """``r`` with NumPy's scalars made 0-d Copies (recursing into tuples, lists, named tuples)."""
+    if isinstance(r, np.generic):
+        return _copy(np.asarray(cast(Any, r)))
+    t: Any = r.__class__
+    if t in _PLAIN_SEQUENCES:
+        items: list[Any] = [_zero_d(x) for x in r]
+        return t(items)
+    if hasattr(t, "_fields") and tuple in t.__mro__:  # a named tuple (EighResult, ...)
+        return t(*[_zero_d(x) for x in r])
+    return r
+
+
+def _arrays_only(func: Any) -> Any:
+    """``func`` returning 0-d arrays where NumPy returns scalars, as the standard specifies."""
+
+    @functools.wraps(func)
+    def standard(*args: Any, **kwargs: Any) -> Any:
+        return _zero_d(func(*args, **kwargs))
+
+    return standard
+
+
+def _is_function(obj: Any) -> builtins.bool:
+    return callable(obj) and not isinstance(obj, (type, np.dtype, types.ModuleType))
+
+
+def _standardise(namespace: dict[str, Any], names: tuple[str, ...]) -> None:
+    """Wrap the functions among ``names`` of ``namespace`` with :func:`_arrays_only`."""
+    for name in names:
+        if _is_function(namespace[name]):
+            namespace[name] = _arrays_only(namespace[name])
+
+
+# NumPy's reductions, and its 0-d arithmetic, give NumPy scalars (as ``import safearray as np``
+# must); the standard's functions give arrays.
+_standardise(globals(), (
+    *_FROM_MIRROR, "asarray", "astype", "sort", "argsort", "clip", "reshape", "take_along_axis",
+    "unstack", "cumulative_sum", "cumulative_prod", "floor_divide", "expm1", "tanh", "isin",
+))
+_standardise(vars(linalg), tuple(n for n in vars(linalg) if not n.startswith("_")))
+_standardise(vars(fft), tuple(n for n in vars(fft) if not n.startswith("_")))
 
 __all__ = [  # pyright: ignore[reportUnsupportedDunderAll]
     "__array_api_version__", "__array_namespace_info__", "asarray", "astype", "sort", "argsort",

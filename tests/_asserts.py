@@ -76,7 +76,12 @@ def assert_matches(
         for r, e in zip(result, expected):
             assert_matches(r, e, *inputs, dtype=dtype, same=same)
         return
-    if isinstance(expected, (np.ndarray, np.generic)):
+    if isinstance(expected, np.generic):
+        # an immutable value shares no memory: NumPy's scalar itself, nothing to tag
+        assert type(result) is type(expected), (type(result), type(expected))
+        assert_same_array(result, expected, dtype)
+        return
+    if isinstance(expected, np.ndarray):
         assert_same_array(result, expected, dtype)
         assert_tag_is_true(result, *inputs)
         return

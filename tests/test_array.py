@@ -223,8 +223,12 @@ def test_iteration_matches_numpy(raw: np.ndarray, owner: str) -> None:
     rows = list(x)
     assert len(rows) == len(memory)
     for row, expected in zip(rows, memory):
-        assert_same_array(row, expected if isinstance(expected, np.ndarray) else np.asarray(expected, raw.dtype))
-        assert_tag_is_true(row, memory)
+        if isinstance(expected, np.ndarray):
+            assert_same_array(row, expected)
+            assert_tag_is_true(row, memory)
+        else:  # NumPy's scalar (an object array's element itself)
+            assert type(row) is type(expected)
+            assert row is expected if raw.dtype.kind == "O" else assert_same_array(row, expected) is None
     with pytest.raises(TypeError, match="iteration over a 0-d array"):
         iter(sa.asarray(raw[(0,) * raw.ndim] if raw.size else np.asarray(0))).__next__()
 

@@ -130,7 +130,10 @@ ONE_ARRAY: dict[str, tuple[Callable[[Any], Any], Callable[[np.ndarray], Any], in
 if hasattr(np, "cumulative_sum"):
     ONE_ARRAY |= {
         "unstack (NumPy 2.0)": (
-            lambda x: xp._unstack(x, axis=-1), lambda a: np.unstack(a, axis=-1), 1  # type: ignore[attr-defined]
+            # as the namespace publishes it on NumPy 2.0: 0-d arrays where NumPy gives scalars
+            lambda x: xp._arrays_only(xp._unstack)(x, axis=-1),
+            lambda a: np.unstack(a, axis=-1),  # type: ignore[attr-defined]
+            1,
         ),
         "cumulative_sum (NumPy 2.0)": (
             lambda x: xp._cumulative_sum(x, axis=-1, include_initial=True),

@@ -12,6 +12,7 @@ oracle for the tag. The tagged array under test is one of:
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -56,20 +57,22 @@ def check_index(raw: np.ndarray, owner: str, key: Any) -> None:
     tagged, memory, base = tagged_pair(raw, owner)
     expected = raw[key]
     result = tagged[key]
-    if isinstance(expected, np.ndarray):
-        assert_same_array(result, expected)
-    else:  # NumPy returned a scalar: a 0-d Copy of the array's dtype holding it
-        assert isinstance(result, sa.Copy) and result.shape == ()
-        assert result.dtype == raw.dtype
-        if raw.dtype.kind not in "USO":  # NumPy's scalar has the array's dtype
-            assert np.asarray(expected).dtype == raw.dtype
-        # str_/bytes_ scalars carry their own length (<U2 for 'ab'): the 0-d Copy keeps
-        # the array's (<U5), so only the values are compared
-        assert_same_array(result, np.asarray(expected, dtype=raw.dtype))
+    record = isinstance(expected, np.void) and raw.dtype.names is not None
+    if record:  # NumPy's record is a view into the array: a 0-d View of that element
+        expected = raw[(*key, ...) if isinstance(key, tuple) else (key, ...)]
+    elif not isinstance(expected, np.ndarray):
+        # NumPy's scalar, or an object array's element: the same object, nothing to tag
+        assert type(result) is type(expected), (type(result), type(expected))
+        if raw.dtype.kind == "O":
+            assert result is expected
+        else:
+            assert_same_array(result, expected)
+        return
+    assert_same_array(result, expected)
     assert_tag_is_true(result, memory)
     if is_advanced(key):
         assert isinstance(result, sa.Copy), "advanced indexing always copies"
-    elif isinstance(expected, np.ndarray):
+    else:
         assert isinstance(result, sa.View), "basic indexing gives a View"
         assert result.base is base, "a View's base is the memory owner, never a chain"
         assert result.flags.writeable == (expected.flags.writeable if owner == "view" else True)
@@ -140,8 +143,12 @@ def test_tagged_index_arrays_work_like_ndarrays(data: st.DataObject) -> None:
     expected = raw[key]
     c = sa.array(raw)
     result = c[tagged_key]
+    if not isinstance(expected, np.ndarray):  # a 0-d integer key picks one element
+        assert type(result) is type(expected)
+        assert_same_array(result, expected)
+        return
     assert isinstance(result, sa.Copy)
-    assert_same_array(result, expected if isinstance(expected, np.ndarray) else np.asarray(expected, raw.dtype))
+    assert_same_array(result, expected)
     assert_tag_is_true(result, np.asarray(c))
 
 
@@ -232,10 +239,16 @@ def test_iteration_yields_what_indexing_gives(raw: np.ndarray) -> None:
     tagged = sa.array(raw)
     rows = list(tagged)
     assert len(rows) == len(raw)
-    for row, expected in zip(rows, raw):
-        if raw.ndim == 1:
-            assert isinstance(row, sa.Copy) and row.shape == ()
-            assert_same_array(row, np.asarray(expected, dtype=raw.dtype))
+    for i, (row, expected) in enumerate(zip(rows, raw)):
+        if raw.ndim == 1 and raw.dtype.names is not None:  # records: 0-d Views, as NumPy's
+            assert isinstance(row, sa.View) and row.base is tagged
+            assert_same_array(row, raw[i, ...])
+        elif raw.ndim == 1:  # NumPy's scalars (an object array's elements themselves)
+            assert type(row) is type(expected)
+            if raw.dtype.kind == "O":
+                assert row is expected
+            else:
+                assert_same_array(row, expected)
         else:
             assert isinstance(row, sa.View) and row.base is tagged
             assert_same_array(row, expected)
@@ -296,15 +309,73 @@ def test_writes_through_a_view_warn_by_default() -> None:
 # object arrays whose elements are arrays
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="safearray/_array.py (_py_getitem and the compiled __getitem__): an element of an "
-    "object array that is itself an ndarray comes back as a Copy wrapping that very ndarray, "
-    "so it shares memory with the element still held by the object array",
-)
-def test_an_ndarray_element_of_an_object_array_is_not_called_a_copy() -> None:
+def test_an_element_of_an_object_array_is_the_object_itself() -> None:
     inner = np.arange(3)
-    holder = np.empty(2, dtype=object)
-    holder[0], holder[1] = inner, None
-    result = sa.array(holder)[0]
-    assert_tag_is_true(result, inner)
+    holder = np.empty(4, dtype=object)
+    holder[0], holder[1], holder[2], holder[3] = inner, None, {"k": 1}, [1, 2]
+    x = sa.array(holder)
+    assert x[0] is inner and x[1] is None and x[2]["k"] == 1
+    x[3][0] = 10  # the list held by the array, as in NumPy
+    assert np.asarray(x)[3] == [10, 2]
+    assert [e for e in x][1] is None
+
+
+def test_elements_are_numpys_scalars_hashable_and_typed() -> None:
+    labels = sa.asarray([2, 0, 2])
+    counts: dict[Any, int] = {}
+    for i in range(len(labels)):
+        counts[labels[i]] = counts.get(labels[i], 0) + 1
+    assert counts == {2: 2, 0: 1}
+    x = sa.arange(4.0)
+    assert isinstance(x.mean(), float) and round(x.mean(), 1) == 1.5
+    assert type(sa.asarray(["ab", "c"])[0]) is np.str_ and sa.asarray(["ab"])[0].upper() == "AB"
+    assert type(sa.asarray([b"ab"])[0]) is np.bytes_
+    assert set(sa.asarray([1, 1, 2])) == {1, 2}
+
+
+STRUCTURED = np.dtype([("x", np.int64), ("y", np.float64)])
+
+
+@pytest.mark.parametrize("key", [0, -1, (1,), np.int64(2)], ids=repr)
+def test_a_record_is_a_0d_view_of_its_array(key: Any) -> None:
+    raw = np.array([(1, 1.5), (2, 2.5), (3, 3.5)], dtype=STRUCTURED)
+    st_ = sa.array(raw)
+    rec = st_[key]
+    assert isinstance(rec, sa.View) and rec.shape == () and rec.dtype == STRUCTURED
+    assert rec.base is st_
+    assert_tag_is_true(rec, np.asarray(st_))
+    assert type(rec["x"]) is type(raw[key]["x"]) and rec["x"] == raw[key]["x"]
+    assert rec["y"] == raw[key]["y"]
+    assert [r["x"] for r in st_] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("mode", ["warn", "raise", "allow"])
+def test_writes_through_a_record_reach_the_array_and_are_judged(mode: str) -> None:
+    raw = np.array([(1, 1.5), (2, 2.5)], dtype=STRUCTURED)
+    expected = raw.copy()
+    rec_np = expected[0]
+    rec_np["x"] = 5  # NumPy's record is a view: the write reaches the array
+    st_ = sa.array(raw)
+    rec = st_[0]
+    with sa.policy(mode):
+        if mode == "raise":
+            with pytest.raises(sa.SharedWriteError, match="writes through a View"):
+                rec["x"] = 5
+            assert np.asarray(st_)["x"].tolist() == [1, 2]  # refused, nothing written
+            return
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            rec["x"] = 5
+    assert_same_array(st_, expected)
+    shared = [w for w in caught if issubclass(w.category, sa.SharedWriteWarning)]
+    assert len(shared) == (1 if mode == "warn" else 0)
+    if shared:
+        assert shared[0].filename == __file__
+
+
+def test_a_record_of_a_temporary_is_its_own_copy_and_writes_are_silent() -> None:
+    with sa.policy("raise"):
+        rec = sa.array(np.zeros(2, dtype=STRUCTURED))[1]
+        assert isinstance(rec, sa.Copy)
+        rec["y"] = 2.0
+        assert rec["y"] == 2.0

@@ -99,7 +99,10 @@ def mismatch(result: Any, expected: Any, *memory: Any) -> str | None:
         return None
     if not isinstance(expected, (np.ndarray, np.generic)):  # str % array: Python's own result
         return None if type(result) is type(expected) and result == expected else f"got {result!r}"
-    if not isinstance(result, sa.Copy):
+    if isinstance(expected, np.generic):  # an immutable value: NumPy's scalar itself
+        if type(result) is not type(expected):
+            return f"got a {type(result).__name__}, NumPy gives a {type(expected).__name__}"
+    elif not isinstance(result, sa.Copy):
         return f"got a {type(result).__name__}, not a Copy"
     raw, exp = np.asarray(result), np.asarray(expected)
     if (raw.dtype, raw.shape) != (exp.dtype, exp.shape):
@@ -253,12 +256,16 @@ def test_writes_through_views_by_inplace_operators_are_judged() -> None:
     assert data.tolist() == [1.0, 2.0, 3.0, 3.0, 4.0, 5.0]  # the refused write left no trace
 
 
-def test_scalar_results_are_0d_copies() -> None:
+def test_scalar_results_are_numpy_scalars() -> None:
+    """Where NumPy gives a scalar (a value, sharing no memory), safearray gives the same one."""
     raw = np.arange(3.0)
     v = sa.array(raw)
-    for result, expected in ((v @ v, raw @ raw), (v[0] + 1, raw[0] + 1), (sa.asarray(2.0) * 3, np.asarray(2.0) * 3)):
-        assert isinstance(result, sa.Copy) and result.shape == ()
-        assert_same_array(result, expected)
+    pairs = ((v @ v, raw @ raw), (v[0] + 1, raw[0] + 1), (sa.asarray(2.0) * 3, np.asarray(2.0) * 3),
+             (-sa.asarray(2), -np.asarray(2)), (v.sum() > 1, raw.sum() > 1))
+    for result, expected in pairs:
+        assert type(result) is type(expected) and isinstance(result, np.generic)
+        assert result == expected
+    assert hash(v[1]) == hash(1.0) and isinstance(v.mean(), float)
 
 
 def test_results_are_copies_even_from_views() -> None:
