@@ -30,13 +30,13 @@ from ._errors import (
     LostWriteWarning,
     MutationError,
     MutationWarning,
-    NotCoveredError,
     ReadOnlyError,
     SafeArrayError,
     SafeArrayTypeError,
     SafeArrayValueError,
     SharedWriteError,
     SharedWriteWarning,
+    UncoveredWarning,
 )
 from ._guard import guard
 from ._policy import MODES, get_policy, policy, set_policy
@@ -73,7 +73,6 @@ __all__ += [
     "SafeArrayValueError",
     "DTypeError",
     "CopyRequiredError",
-    "NotCoveredError",
     "MutationError",
     "ReadOnlyError",
     "SharedWriteError",
@@ -81,6 +80,7 @@ __all__ += [
     "MutationWarning",
     "SharedWriteWarning",
     "LostWriteWarning",
+    "UncoveredWarning",
     "DetectionWarning",
 ]
 __all__ += ["array_api"]
@@ -89,7 +89,10 @@ __all__ += sorted(  # pyright: ignore[reportUnsupportedDunderAll]
     name for name in _namespace.MIRROR if name not in __all__
 )
 
-ndarray = SafeArray
+if TYPE_CHECKING:  # for annotations; at run time NumPy's ndarray counts too (_array.NDARRAY)
+    ndarray = SafeArray
+else:
+    ndarray = _array.NDARRAY
 _array._namespace = array_api
 _selftest.run()  # every check, once, on this interpreter: a DetectionWarning names those off
 

@@ -51,12 +51,15 @@ if TYPE_CHECKING:
 _ndarray: Any = np.ndarray
 operator: Any = _operator  # typeshed's operator functions are generic; here they take arrays
 _generic = np.generic
+_memmap: Any = np.memmap
 _void = np.void
 _asarray: Any = np.asarray
 _type: Any = type  # type(x) of values typed Any stays Any for the checkers
 _new = object.__new__
 _getrefcount = sys.getrefcount
+_getframe = sys._getframe
 _on_write = _policy.on_write
+_warn_uncovered = _policy.warn_uncovered
 _SETITEM, _INPLACE, _METHOD, _ARGUMENT = _policy.SETITEM, _policy.INPLACE, _policy.METHOD, _policy.ARGUMENT
 OpName = _policy.OpName
 
@@ -375,6 +378,8 @@ def _unwrap(obj: Any, srcs: list[Any]) -> Any:
         return obj._a
     if isinstance(obj, _ndarray):
         srcs.append(obj)
+    elif obj is NDARRAY or obj is SafeArray:  # ``x.view(np.ndarray)``, ``np.asarray(x, like=...)``
+        return _ndarray
     return obj
 
 
@@ -437,17 +442,28 @@ def _wrap(r: Any, srcs: list[Any], op: object) -> Any:
     if t is tuple or t is list:
         items = [_wrap(x, srcs, op) for x in r]
         return items if t is list else tuple(items)
-    if isinstance(r, _ndarray):
-        return _tag(r.view(_ndarray), srcs, op)
-    if isinstance(r, tuple):
-        return _wrap_named(cast(Any, r), srcs, op)
+    if isinstance(r, (_ndarray, tuple)):
+        return _wrap_other(r, srcs, op)
     return r
 
 
-def _wrap_named(r: tuple[Any, ...], srcs: list[Any], op: object) -> Any:
-    """Rebuild a named tuple (``SVDResult``, ...) with its arrays tagged."""
+def _wrap_other(r: Any, srcs: list[Any], op: object) -> Any:
+    """Wrap an ndarray subclass or a named tuple (``SVDResult``, ...) that NumPy returned.
+
+    A memmap's memory is the file's: a View of it. Other subclasses (masked arrays,
+    matrices, record arrays, the user's own) have semantics safearray does not model:
+    NumPy's object is handed over, with one :class:`~safearray.UncoveredWarning` per type.
+    """
+    if isinstance(r, _ndarray):
+        if isinstance(r, _memmap):
+            plain: Any = r
+            return _tag(plain.view(_ndarray), srcs, op)
+        t = _type(r)
+        _warn_uncovered(f"{t.__module__}.{t.__qualname__}",
+                        "NumPy's own array is returned, untagged (writes through it are not judged)")
+        return r
     if hasattr(r, "_fields"):
-        return type(r)(*[_wrap(x, srcs, op) for x in r])
+        return _type(r)(*[_wrap(x, srcs, op) for x in r])
     return r
 
 
@@ -927,6 +943,16 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     __array_priority__ = 20.0
 
     if not TYPE_CHECKING:
+
+        @property
+        def __class__(self):
+            # ``type(x)`` everywhere, except to NumPy's own Python code (numpy.testing,
+            # numpy.polynomial, numpy.ma, ...), called with SafeArrays by drop-in code: its
+            # ``isinstance(x, ndarray)`` checks then take the path they take for an ndarray
+            # (the ones that matter convert with ``np.asarray`` next, which unwraps)
+            if _getframe(1).f_globals.get("__name__", "").startswith("numpy."):
+                return _ndarray
+            return _type(self)
 
         def __class_getitem__(cls, params):
             # ``np.ndarray[tuple[int], np.dtype[T]]``, NumPy's two parameters (shape, dtype),
@@ -1639,6 +1665,59 @@ class Copy(SafeArray[ScalarT_co]):
 
 _KNOWN_TYPES = (_ndarray, SafeArray)
 
+
+class _NDArrayName:
+    """``safearray.ndarray``: what ``numpy.ndarray`` is to code that imports safearray as np.
+
+    * ``isinstance(x, np.ndarray)`` holds for SafeArrays and for NumPy's arrays (and
+      ``issubclass`` for their types);
+    * ``np.ndarray(shape, dtype, buffer, offset, strides, order)`` builds an array as NumPy's
+      constructor does: a Copy of new memory, or a View of ``buffer``;
+    * ``class Named(np.ndarray)`` subclasses NumPy's ndarray, which works the NumPy way
+      (``__new__``, ``view(cls)``, ``__array_finalize__``): its instances are NumPy's arrays,
+      untagged, as one :class:`~safearray.UncoveredWarning` says;
+    * other attributes are SafeArray's (``np.ndarray.sum``), and ``np.ndarray[...]`` is a
+      generic alias, as in annotations.
+
+    Examples
+    --------
+    >>> import numpy
+    >>> import safearray as sa
+    >>> isinstance(sa.arange(3), sa.ndarray), isinstance(numpy.arange(3), sa.ndarray)
+    (True, True)
+    >>> sa.ndarray((2, 2), dtype=float, order="F").flags.f_contiguous
+    True
+    """
+
+    __slots__ = ()
+
+    def __instancecheck__(self, obj: object) -> bool:
+        return isinstance(obj, _KNOWN_TYPES)
+
+    def __subclasscheck__(self, cls: type) -> bool:
+        return issubclass(cls, _KNOWN_TYPES)
+
+    def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[type, ...]:
+        _warn_uncovered("subclasses of numpy.ndarray", "a class derived from np.ndarray derives "
+                        "from NumPy's ndarray: its instances are NumPy's arrays, untagged, and "
+                        "writes through them are not judged")
+        return (_ndarray,)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return call_function(_ndarray, args, kwargs)
+
+    def __getitem__(self, params: Any) -> Any:
+        return SafeArray[params]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(SafeArray, name)
+
+    def __repr__(self) -> str:
+        return "<class 'safearray.ndarray'>"
+
+
+NDARRAY: Any = _NDArrayName()
+
 #: Read-only operators (results are new arrays, hence Copies): name -> function.
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": operator.add, "sub": operator.sub, "mul": operator.mul, "truediv": operator.truediv,
@@ -1664,7 +1743,7 @@ if _speedups is None:
     for _name, _unary_fn in _UNARY.items():
         setattr(SafeArray, f"__{_name}__", _unary(_unary_fn, _name))
 else:
-    _speedups.configure(View, Copy, _wrap_named)
+    _speedups.configure(View, Copy, _wrap_other, NDARRAY)
     _unwrap = _speedups.unwrap
     _wrap = _speedups.wrap
     _copy = _speedups.new_copy

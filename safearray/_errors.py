@@ -3,8 +3,9 @@
 The hierarchy has one root, :class:`SafeArrayError`. Each concrete class
 also derives from the builtin exception a NumPy user already catches
 (``TypeError``, ``ValueError``, ``IndexError``, ``AttributeError``), so
-code written for NumPy keeps working. Warnings derive from
-:class:`MutationWarning`.
+code written for NumPy keeps working. Warnings about writes derive from
+:class:`MutationWarning`; :class:`UncoveredWarning` (NumPy's own object handed over) and
+:class:`DetectionWarning` (a check that cannot run here) are its siblings.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ __all__ = [
     "SafeArrayValueError",
     "DTypeError",
     "CopyRequiredError",
-    "NotCoveredError",
     "MutationError",
     "ReadOnlyError",
     "SharedWriteError",
@@ -23,6 +23,8 @@ __all__ = [
     "MutationWarning",
     "SharedWriteWarning",
     "LostWriteWarning",
+    "UncoveredWarning",
+    "DetectionWarning",
 ]
 
 
@@ -44,10 +46,6 @@ class DTypeError(SafeArrayTypeError):
 
 class CopyRequiredError(SafeArrayValueError):
     """``copy=False`` was requested but only a copy can produce the result."""
-
-
-class NotCoveredError(SafeArrayError, AttributeError):
-    """A NumPy name that safearray deliberately does not mirror."""
 
 
 class MutationError(SafeArrayValueError):
@@ -78,6 +76,14 @@ class LostWriteWarning(MutationWarning):
     """A write into a temporary Copy that is thrown away, under the "warn" policy."""
 
 
+class UncoveredWarning(UserWarning):
+    """Issued once per name when safearray hands over NumPy's own object because it cannot
+    tag or judge it (masked arrays, matrices, record arrays, ``np.char``, ndarray subclasses,
+    ...): the program runs as with NumPy, but those arrays are plain NumPy, their writes
+    unjudged. Filter it, or make it an error with ``warnings.simplefilter("error",
+    sa.UncoveredWarning)``; the write policy does not turn it into one."""
+
+
 class DetectionWarning(UserWarning):
     """Issued once at import when a check cannot be performed on this interpreter or build
     (see :func:`safearray.diagnostics`): what it would report then goes unreported."""
@@ -86,8 +92,8 @@ class DetectionWarning(UserWarning):
 # Shown (and pickled) under the public name, e.g. ``safearray.ReadOnlyError``.
 for _cls in (
     SafeArrayError, SafeArrayTypeError, SafeArrayValueError, DTypeError, CopyRequiredError,
-    NotCoveredError, MutationError, ReadOnlyError, SharedWriteError, LostWriteError,
-    MutationWarning, SharedWriteWarning, LostWriteWarning, DetectionWarning,
+    MutationError, ReadOnlyError, SharedWriteError, LostWriteError,
+    MutationWarning, SharedWriteWarning, LostWriteWarning, UncoveredWarning, DetectionWarning,
 ):
     _cls.__module__ = "safearray"
 del _cls

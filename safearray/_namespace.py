@@ -3,9 +3,9 @@
 Every NumPy function becomes one generic wrapper (unwrap -> NumPy -> tag by
 memory, :func:`safearray._array.call_function`); every ufunc becomes a
 :class:`ufunc` wrapper; dtypes, scalar types and constants are NumPy's own
-objects. Names that safearray deliberately leaves out are listed in
-:data:`NOT_COVERED` with the reason, and asking for one raises
-:class:`~safearray.NotCoveredError`.
+objects. For the names listed in :data:`UNCOVERED` (masked arrays, matrices, record
+arrays, ...) and those outside ``numpy.__all__``, safearray hands over NumPy's own object
+with one :class:`~safearray.UncoveredWarning`: what NumPy runs, safearray runs.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 import sys
 
 from ._array import (
+    NDARRAY,
     _AMBIG_FUNCTION,
     _TEMP_FUNCTION,
     Copy,
@@ -36,31 +37,30 @@ from ._array import (
     call_ufunc,
     writes_into,
 )
-from ._errors import NotCoveredError, SafeArrayValueError
-from ._policy import OpName, policy
+from ._policy import OpName, policy, warn_uncovered
 
-__all__ = ["MIRROR", "NOT_COVERED", "ufunc", "wrap_function", "lookup"]
+__all__ = ["MIRROR", "UNCOVERED", "ufunc", "wrap_function", "lookup"]
 
 _getrefcount = sys.getrefcount
 
-#: NumPy names that safearray does not mirror, and why.
-NOT_COVERED: dict[str, str] = {
-    "matrix": "np.matrix is an ndarray subclass with its own operator semantics; use 2-d arrays and @",
-    "asmatrix": "np.matrix is not covered; use 2-d arrays",
-    "bmat": "np.matrix is not covered; use sa.block",
-    "recarray": "record arrays are an ndarray subclass; use structured dtypes with sa.array",
-    "record": "record arrays are not covered; use structured dtypes",
-    "rec": "record arrays are not covered; use structured dtypes",
-    "char": "numpy.char is legacy; use sa.strings",
-    "ma": "masked arrays are an ndarray subclass with their own memory model; not covered",
-    "ctypeslib": "raw pointers bypass the write policy; use np.ctypeslib on np.asarray(x)",
+#: NumPy names whose objects safearray cannot tag or judge, and why. Asking for one hands
+#: over NumPy's own object, with one :class:`~safearray.UncoveredWarning` that says so.
+UNCOVERED: dict[str, str] = {
+    "matrix": "np.matrix is an ndarray subclass with its own operator semantics",
+    "asmatrix": "np.matrix is an ndarray subclass with its own operator semantics",
+    "bmat": "np.matrix is an ndarray subclass with its own operator semantics",
+    "recarray": "record arrays are an ndarray subclass (structured dtypes with sa.array are tagged)",
+    "record": "record arrays are an ndarray subclass (structured dtypes with sa.array are tagged)",
+    "rec": "record arrays are an ndarray subclass (structured dtypes with sa.array are tagged)",
+    "char": "numpy.char's chararray is an ndarray subclass (sa.strings is tagged)",
+    "ma": "masked arrays are an ndarray subclass with their own memory model (data and mask)",
+    "ctypeslib": "raw pointers bypass the write policy",
+    "nested_iters": "NumPy's iterators write through raw pointers, bypassing the write policy",
     "f2py": "a build tool, not an array API",
     "core": "numpy.core is NumPy's private namespace",
-    "asanyarray": "subclasses are not kept; use sa.asarray",
-    "frompyfunc": "returns a NumPy ufunc object; call np.frompyfunc and pass its results to sa.asarray",
-    "nested_iters": "raw iterators bypass the write policy; iterate over the array instead",
-    "test": "runs NumPy's own test suite",
+    "test": "it runs NumPy's own test suite",
 }
+_HANDED_OVER = "NumPy's own object is used: its arrays are NumPy's, untagged, and their writes are not judged"
 
 #: Modules mirrored function by function (their functions return tagged arrays).
 _WRAPPED_MODULES = ("linalg", "fft", "emath", "strings")
@@ -324,7 +324,10 @@ class Generator(_RandomWrapper):
         return [Generator(g) for g in self._g.spawn(n_children)]
 
     def __repr__(self) -> str:
-        return f"safearray.random.Generator({self._g.bit_generator!r})"
+        return repr(self._g)  # NumPy's: Generator(PCG64) at 0x...
+
+    def __str__(self) -> str:
+        return str(self._g)  # NumPy's: Generator(PCG64)
 
 
 class RandomState(_RandomWrapper):
@@ -344,7 +347,10 @@ class RandomState(_RandomWrapper):
         self._g = seed if isinstance(seed, np.random.RandomState) else np.random.RandomState(seed)
 
     def __repr__(self) -> str:
-        return f"safearray.random.RandomState({self._g.get_state()[0]!r})"
+        return repr(self._g)  # NumPy's: RandomState(MT19937) at 0x...
+
+    def __str__(self) -> str:
+        return str(self._g)  # NumPy's: RandomState(MT19937)
 
 
 def _shuffle(gen: np.random.Generator, x: Any, axis: int = 0) -> None:
@@ -420,21 +426,25 @@ class vectorize:
         return f"safearray.vectorize({self._v.pyfunc!r})"
 
 
+class _VectorizeDoc:
+    """``vectorize.__doc__``: the class's own on the class; on an instance NumPy's (the
+    function's docstring, or ``doc=``)."""
+
+    def __init__(self, class_doc: str | None) -> None:
+        self._class_doc = class_doc
+
+    def __get__(self, obj: vectorize | None, cls: type | None = None) -> str | None:
+        return self._class_doc if obj is None else obj._v.__doc__
+
+
+vectorize.__doc__ = _VectorizeDoc(vectorize.__doc__)  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
+
+
 def _call_vectorized(v: Any, *args: Any, **kwargs: Any) -> Any:
     return v(*args, **kwargs)
 
 
 _call_vectorized.__name__ = "vectorize"
-
-
-def _genfromtxt(*args: Any, **kwargs: Any) -> Any:
-    if kwargs.get("usemask"):
-        raise SafeArrayValueError(
-            "genfromtxt(usemask=True) returns a masked array, which safearray does not cover "
-            "(see docs/namespace.md); use usemask=False (missing values become filling_values, "
-            "NaN for floats) or numpy.genfromtxt."
-        )
-    return call_function(np.genfromtxt, args, kwargs)
 
 
 # ----------------------------------------------------------------------------------
@@ -557,10 +567,16 @@ def _make_lib(emath: _Module) -> _Module:
     return lib
 
 
+@functools.wraps(np.frompyfunc)
+def _frompyfunc(func: Callable[..., Any], /, nin: int, nout: int, **kwargs: Any) -> ufunc:
+    return ufunc(np.frompyfunc(func, nin, nout, **kwargs))
+
+
 def _build() -> dict[str, Any]:
     mirror: dict[str, Any] = {}
+    mirrored: dict[int, Any] = {}  # id of NumPy's object -> its mirror (NumPy's objects live on)
     for name in np.__all__:
-        if name in NOT_COVERED or name.startswith("_"):
+        if name in UNCOVERED or name.startswith("_"):
             continue
         obj = getattr(np, name)
         if name in _WRAPPED_MODULES:
@@ -570,17 +586,18 @@ def _build() -> dict[str, Any]:
                 mirror[name] = obj
         elif name in ("r_", "c_", "mgrid", "ogrid"):
             mirror[name] = _IndexTrick(obj)
+        elif id(obj) in mirrored:  # an alias (bitwise_not is invert): the same object again
+            mirror[name] = mirrored[id(obj)]
         else:
-            mirror[name] = _mirror(obj, name)
+            mirror[name] = mirrored[id(obj)] = _mirror(obj, name)
     mirror["random"] = _make_random()
     mirror["lib"] = _make_lib(mirror["emath"])
     functools.update_wrapper(_load, np.load)
     mirror["load"] = _load
-    functools.update_wrapper(_genfromtxt, np.genfromtxt)
-    mirror["genfromtxt"] = _genfromtxt
     mirror["memmap"] = memmap
     mirror["vectorize"] = vectorize
-    mirror["ndarray"] = SafeArray
+    mirror["ndarray"] = NDARRAY
+    mirror["frompyfunc"] = _frompyfunc
     return mirror
 
 
@@ -628,18 +645,16 @@ for _name, _value in MIRROR.items():
 
 
 def lookup(name: str) -> Any:
-    """Resolve ``safearray.<name>`` for a name not defined in ``safearray/__init__.py``."""
+    """Resolve ``safearray.<name>`` for a name not defined in ``safearray/__init__.py``:
+    the mirror's object, or NumPy's own (with one :class:`~safearray.UncoveredWarning`)."""
     try:
         return MIRROR[name]
     except KeyError:
         pass
-    if name in NOT_COVERED:
-        raise NotCoveredError(f"safearray does not cover numpy.{name}: {NOT_COVERED[name]}.")
     try:
-        getattr(np, name)
+        value = getattr(np, name)
     except AttributeError as exc:  # NumPy's own message names replacements of removed aliases
         raise AttributeError(f"module 'safearray' has no attribute {name!r} ({exc})") from None
-    raise NotCoveredError(
-        f"safearray does not cover numpy.{name} (it is not in numpy.__all__); "
-        f"call numpy.{name} on np.asarray(x) if you need it."
-    )
+    reason = UNCOVERED.get(name, "it is not in numpy.__all__")
+    warn_uncovered(f"numpy.{name}", f"{reason}; {_HANDED_OVER}.")
+    return value

@@ -37,9 +37,11 @@ from ._errors import (
     SafeArrayValueError,
     SharedWriteError,
     SharedWriteWarning,
+    UncoveredWarning,
 )
 
-__all__ = ["OpName", "MODES", "Mode", "get_policy", "set_policy", "policy", "check_mode", "on_write", "export"]
+__all__ = ["OpName", "MODES", "Mode", "get_policy", "set_policy", "policy", "check_mode", "on_write", "export",
+           "warn_uncovered"]
 
 Mode = Literal["allow", "warn", "raise"]
 MODES: tuple[Mode, ...] = ("allow", "warn", "raise")
@@ -204,6 +206,19 @@ def _user_stacklevel() -> int:
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level
+
+
+_UNCOVERED_SEEN: set[str] = set()
+
+
+def warn_uncovered(name: str, reason: str) -> None:
+    """One :class:`~safearray.UncoveredWarning` per ``name``, at the user's line: safearray
+    hands over NumPy's own object there (``reason`` says why and what follows)."""
+    if name in _UNCOVERED_SEEN:
+        return
+    _UNCOVERED_SEEN.add(name)
+    warnings.warn(f"safearray does not cover {name}: {reason}", UncoveredWarning,
+                  stacklevel=_user_stacklevel())
 
 
 def _what(op: object) -> str:

@@ -40,7 +40,8 @@ typedef struct ArrayBaseObject {
 static PyTypeObject ArrayBase_Type;
 static PyTypeObject *View_Type = NULL;
 static PyTypeObject *Copy_Type = NULL;
-static PyObject *py_wrap_named = NULL;  /* _array._wrap_named(r, srcs, op): named tuples */
+static PyObject *py_ndarray_name = NULL; /* safearray.ndarray: NumPy's ndarray once unwrapped */
+static PyObject *py_wrap_other = NULL;  /* _array._wrap_other(r, srcs, op): subclasses, named tuples */
 
 static PyObject *wrap_any(PyObject *r, PyObject *srcs, PyObject *op);
 
@@ -885,6 +886,9 @@ unwrap_into(PyObject *obj, PyObject *srcs, PyObject *unused)
     if (t == &PyList_Type || t == &PyTuple_Type) {
         return map_sequence(obj, unwrap_into, srcs, NULL);
     }
+    if (obj == py_ndarray_name) { /* `x.view(np.ndarray)` in code that imports safearray as np */
+        obj = (PyObject *)&PyArray_Type;
+    }
     Py_INCREF(obj);
     return obj;
 }
@@ -940,17 +944,9 @@ wrap_any(PyObject *r, PyObject *srcs, PyObject *op)
     if (t == &PyList_Type || t == &PyTuple_Type) {
         return map_sequence(r, wrap_any, srcs, op);
     }
-    if (PyArray_Check(r) && !IS_TAGGED(r)) { /* a subclass such as memmap: keep a plain view */
-        PyObject *plain = PyArray_View((PyArrayObject *)r, NULL, &PyArray_Type);
-        if (plain == NULL) {
-            return NULL;
-        }
-        PyObject *out = tag_general(plain, srcs, op);
-        Py_DECREF(plain);
-        return out;
-    }
-    if (PyTuple_Check(r)) { /* named tuples (SVDResult, ...) */
-        return PyObject_CallFunctionObjArgs(py_wrap_named, r, srcs, op ? op : Py_None, NULL);
+    if ((PyArray_Check(r) && !IS_TAGGED(r)) || PyTuple_Check(r)) {
+        /* ndarray subclasses (memmap, masked arrays, ...) and named tuples (SVDResult, ...) */
+        return PyObject_CallFunctionObjArgs(py_wrap_other, r, srcs, op ? op : Py_None, NULL);
     }
     Py_INCREF(r);
     return r;
@@ -1228,9 +1224,9 @@ wrap_function(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 configure(PyObject *module, PyObject *args)
 {
-    PyObject *view, *copy, *named;
-    if (!PyArg_ParseTuple(args, "O!O!O:configure", &PyType_Type, &view, &PyType_Type, &copy,
-                          &named)) {
+    PyObject *view, *copy, *other, *name;
+    if (!PyArg_ParseTuple(args, "O!O!OO:configure", &PyType_Type, &view, &PyType_Type, &copy,
+                          &other, &name)) {
         return NULL;
     }
     if (!PyType_IsSubtype((PyTypeObject *)view, &ArrayBase_Type) ||
@@ -1240,10 +1236,12 @@ configure(PyObject *module, PyObject *args)
     }
     Py_INCREF(view);
     Py_INCREF(copy);
-    Py_INCREF(named);
+    Py_INCREF(other);
+    Py_INCREF(name);
     Py_XSETREF(View_Type, (PyTypeObject *)view);
     Py_XSETREF(Copy_Type, (PyTypeObject *)copy);
-    Py_XSETREF(py_wrap_named, named);
+    Py_XSETREF(py_wrap_other, other);
+    Py_XSETREF(py_ndarray_name, name);
     Py_RETURN_NONE;
 }
 
@@ -1546,7 +1544,7 @@ root(PyObject *module, PyObject *a)
 }
 
 static PyMethodDef module_methods[] = {
-    {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap_named)"},
+    {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap_other, ndarray_name)"},
     {"new_copy", new_copy, METH_O, "new_copy(a): a Copy holding the ndarray a"},
     {"new_view", (PyCFunction)(void (*)(void))new_view, METH_FASTCALL,
      "new_view(r, src, op): a View of r made by op from the tagged array src"},

@@ -13,13 +13,14 @@ HIERARCHY = {
     sa.SafeArrayValueError: (sa.SafeArrayError, ValueError),
     sa.DTypeError: (sa.SafeArrayTypeError, TypeError),
     sa.CopyRequiredError: (sa.SafeArrayValueError, ValueError),
-    sa.NotCoveredError: (sa.SafeArrayError, AttributeError),
     sa.MutationError: (sa.SafeArrayValueError, ValueError),
     sa.ReadOnlyError: (sa.MutationError, ValueError),
     sa.SharedWriteError: (sa.MutationError, ValueError),
     sa.LostWriteError: (sa.MutationError, ValueError),
     sa.SharedWriteWarning: (sa.MutationWarning, UserWarning),
     sa.LostWriteWarning: (sa.MutationWarning, UserWarning),
+    sa.UncoveredWarning: (UserWarning,),
+    sa.DetectionWarning: (UserWarning,),
 }
 
 
