@@ -898,6 +898,84 @@ class _Flags:
 
 
 # --------------------------------------------------------------------------------------
+# NumPy's setters: writes into the array, judged first
+
+_SET_OPS = {name: OpName(f".{name} = ...") for name in ("real", "imag", "flat")}
+_OP_FLAT_SET = OpName(".flat[...] = ...")
+
+
+def _set_part(x: SafeArray, name: str, value: Any, temp: bool) -> None:
+    """``x.real = v``, ``x.imag = v``, ``x.flat = v``: a write into ``x``'s elements, as
+    NumPy does it, judged by the write policy first (``temp``: ``x`` is a temporary)."""
+    op = _SET_OPS.get(name)
+    if op is None:  # ``x.T = ...``: NumPy's own error
+        setattr(x._a, name, value)
+        return
+    if x._base is not None or temp:
+        _on_write(x, op, temp, _METHOD)
+    srcs: list[Any] = []
+    _run(setattr, (x._a, name, _unwrap(value, srcs)), {}, [x], op)
+
+
+class _Flat:
+    """``x.flat``: NumPy's flat iterator over ``x``, whose writes (``x.flat[k] = v``) go
+    through the write policy, and whose ``base`` is ``x``."""
+
+    __slots__ = ("_x", "_it")
+
+    def __init__(self, x: SafeArray) -> None:
+        self._x = x
+        self._it = x._a.flat
+
+    @property
+    def base(self) -> SafeArray:
+        """The array iterated over."""
+        return self._x
+
+    @property
+    def coords(self) -> tuple[int, ...]:
+        """The N-dimensional index of the next element."""
+        value: tuple[int, ...] = self._it.coords
+        return value
+
+    @property
+    def index(self) -> int:
+        """The flat index of the next element."""
+        value: int = self._it.index
+        return value
+
+    def __iter__(self) -> _Flat:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._it)
+
+    def __len__(self) -> int:
+        return len(self._it)
+
+    def __getitem__(self, key: Any) -> Any:
+        srcs: list[Any] = []
+        return _wrap(self._it[_unwrap(key, srcs)], [], _OP_FLAT_SET)  # NumPy copies
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        x = self._x
+        if x._base is not None:
+            _on_write(x, _OP_FLAT_SET, False, _METHOD)
+        srcs: list[Any] = []
+        _run(self._it.__setitem__, (_unwrap(key, srcs), _unwrap(value, srcs)), {}, [x], _OP_FLAT_SET)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        return _asarray(self._it, dtype=dtype)
+
+    def copy(self) -> Copy:
+        """A 1-d Copy of the elements, as :meth:`numpy.flatiter.copy`."""
+        return _copy(self._it.copy())
+
+    def __repr__(self) -> str:
+        return f"<safearray flat iterator over {type(self._x).__name__} of shape {self._x.shape}>"
+
+
+# --------------------------------------------------------------------------------------
 # the classes
 
 
@@ -971,15 +1049,35 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     @property
     def shape(self) -> tuple[int, ...]:
-        """Tuple of array dimensions, as :attr:`numpy.ndarray.shape`."""
+        """Tuple of array dimensions, as :attr:`numpy.ndarray.shape`.
+
+        Setting it reshapes the array in place, by NumPy's rules (no copy; an error when the
+        memory layout does not allow it).
+
+        Examples
+        --------
+        >>> import safearray as sa
+        >>> x = sa.arange(6)
+        >>> x.shape = (2, 3)
+        >>> x.shape
+        (2, 3)
+        """
         value: tuple[int, ...] = self._a.shape
         return value
 
+    @shape.setter
+    def shape(self, value: Any) -> None:
+        self._a.shape = value  # the same bytes seen another way: nothing is written
+
     @property
     def dtype(self) -> np.dtype[Any]:
-        """Data type of the elements, as :attr:`numpy.ndarray.dtype`."""
+        """Data type of the elements, as :attr:`numpy.ndarray.dtype` (set as NumPy allows)."""
         value: np.dtype[Any] = self._a.dtype
         return value
+
+    @dtype.setter
+    def dtype(self, value: Any) -> None:
+        self._a.dtype = value
 
     @property
     def ndim(self) -> int:
@@ -1007,9 +1105,13 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     @property
     def strides(self) -> tuple[int, ...]:
-        """Bytes to step in each dimension."""
+        """Bytes to step in each dimension (set as NumPy allows, with its warnings)."""
         value: tuple[int, ...] = self._a.strides
         return value
+
+    @strides.setter
+    def strides(self, value: Any) -> None:
+        self._a.strides = value
 
     @property
     def flags(self) -> _Flags:
@@ -1025,20 +1127,25 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def flat(self) -> Any:
         """A flat iterator over the elements, as :attr:`numpy.ndarray.flat`.
 
-        A Copy gives NumPy's iterator; a View gives one over a read-only view, since writes
-        through it could not be judged by the write policy (use ``x[...] = v`` instead).
+        Writes through it (``x.flat[3] = v``) and to it (``x.flat = v``) are writes into
+        ``x``, judged by the write policy; reading ``x.flat[k]`` gives NumPy's copies.
 
         Examples
         --------
         >>> import safearray as sa
         >>> list(sa.arange(4).reshape(2, 2).flat)
         [np.int64(0), np.int64(1), np.int64(2), np.int64(3)]
+        >>> x = sa.zeros(3)
+        >>> x.flat = 7
+        >>> x
+        Copy([7., 7., 7.])
         """
-        if self._base is None:
-            return self._a.flat
-        frozen = self._a.view()
-        frozen.flags.writeable = False
-        return frozen.flat
+        return _Flat(self)
+
+    @flat.setter
+    def flat(self, value: Any) -> None:
+        rc = _getrefcount(self)
+        _set_part(self, "flat", value, rc <= _TEMP_SETATTR and (not _AMBIG_SETATTR or not _held_by_caller(self, 1)))
 
     @property
     def base(self) -> object:
@@ -1065,19 +1172,35 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     @property
     def real(self, *_: Any) -> Any:
-        """Real part: a View for complex arrays, the array itself otherwise."""
+        """Real part: a View for complex arrays, the array itself otherwise.
+
+        Setting it writes the real parts (``x.real = 0``), judged by the write policy.
+        """
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.real
             return _adopting(r, self, _OP_REAL, 1)
         return _wrap1(self._a.real, self, _OP_REAL)
 
+    @real.setter
+    def real(self, value: Any, *_: Any) -> None:
+        rc = _getrefcount(self)
+        _set_part(self, "real", value, rc <= _TEMP_SETATTR and (not _AMBIG_SETATTR or not _held_by_caller(self, 1)))
+
     @property
     def imag(self, *_: Any) -> Any:
-        """Imaginary part: a View for complex arrays, a read-only zero Copy otherwise."""
+        """Imaginary part: a View for complex arrays, a read-only zero Copy otherwise.
+
+        Setting it writes the imaginary parts of a complex array, judged by the write policy.
+        """
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.imag
             return _adopting(r, self, _OP_IMAG, 1)
         return _wrap1(self._a.imag, self, _OP_IMAG)
+
+    @imag.setter
+    def imag(self, value: Any, *_: Any) -> None:
+        rc = _getrefcount(self)
+        _set_part(self, "imag", value, rc <= _TEMP_SETATTR and (not _AMBIG_SETATTR or not _held_by_caller(self, 1)))
 
     # ---- indexing ---------------------------------------------------------------------
 
@@ -1611,7 +1734,22 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         fill = _inplace_method("fill")
         partition = _inplace_method("partition")
         put = _inplace_method("put")
-        resize = _inplace_method("resize")
+        _resize = _inplace_method("resize")
+
+        def resize(self, *new_shape, refcheck=True):
+            """Change the shape and size in place, as :meth:`numpy.ndarray.resize`: with
+            ``refcheck`` (the default) NumPy's error when other names or Views see the array."""
+            if self._base is not None:
+                raise ValueError("cannot resize this array: it does not own its data")
+            # NumPy's refcheck: no other name, container or View may see the array (a bound
+            # method held elsewhere, ``f = a.resize``, is one more reference of the call's own)
+            refs = _RESIZE_REFS + (not _policy.called_as_method(_getframe(1), "resize"))
+            if refcheck and (_getrefcount(self) > refs or _views_of(self)):
+                raise ValueError(
+                    "cannot resize an array that references or is referenced\nby another object "
+                    "in this way.\nUse the np.resize function to get a new resized copy or\n "
+                    "set refcheck=False to disable this check")
+            return self._resize(*new_shape, refcheck=False)
         setfield = _inplace_method("setfield")
         sort = _inplace_method("sort")
         _byteswap_inplace = _inplace_method("byteswap")
@@ -1751,7 +1889,7 @@ else:
     _view_of_raw = _speedups.new_view_raw
     _wrap1 = _speedups.wrap1
     _root = _speedups.root
-    _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error)
+    _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error, _set_part)
     for _name in ("T", "mT", "real", "imag"):
         setattr(SafeArray, _name, _speedups.TaggedAttribute(
             _name, getattr(SafeArray, _name).fget, OpName(f".{_name}")))
@@ -1820,6 +1958,10 @@ def _calibrate() -> dict[str, tuple[int, int]]:
         def T(self, *_: Any) -> None:
             seen.append(_getrefcount(self))
 
+        @T.setter
+        def T(self, value: Any, *_: Any) -> None:
+            seen.append(_getrefcount(self))
+
     def function(*args: Any, **kwargs: Any) -> None:
         seen.append(_getrefcount(args[0]))
 
@@ -1851,6 +1993,9 @@ def _calibrate() -> dict[str, tuple[int, int]]:
     Probe().T  # noqa: B018
     named.T  # noqa: B018
     counts[_ATTR] = (seen[-2], seen[-1])
+    Probe().T = 0
+    named.T = 0
+    counts[_SETATTR] = (seen[-2], seen[-1])
     function(Probe())
     function(named)
     counts[_FUNCTION] = (seen[-2], seen[-1])
@@ -1877,6 +2022,7 @@ def _threshold(temp: int, named: int) -> tuple[int, bool]:
 
 
 _GETITEM, _ATTR, _FUNCTION, _DISPATCH = "getitem", "attribute", "function", "__array_function__"
+_SETATTR = "attribute assignment"
 _PARAMETER = "parameter"
 _COUNTS = _calibrate()
 _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
@@ -1892,6 +2038,9 @@ _TEMP_INPLACE, _AMBIG_INPLACE = _threshold(*_COUNTS[_INPLACE])
 _TEMP_METHOD, _AMBIG_METHOD = _threshold(*_COUNTS[_METHOD])
 _TEMP_GETITEM, _AMBIG_GETITEM = _threshold(*_COUNTS[_GETITEM])
 _TEMP_ATTR, _AMBIG_ATTR = _threshold(*_COUNTS[_ATTR])
+_TEMP_SETATTR, _AMBIG_SETATTR = _threshold(*_COUNTS[_SETATTR])
+#: The references to an array named once while one of its methods runs (NumPy's ``refcheck``).
+_RESIZE_REFS = _COUNTS[_METHOD][1]
 _TEMP_FUNCTION, _AMBIG_FUNCTION = _threshold(*_COUNTS[_FUNCTION])
 _TEMP_DISPATCH, _AMBIG_DISPATCH = _threshold(*_COUNTS[_DISPATCH])
 _TEMP_PARAMETER, _AMBIG_PARAMETER = _threshold(*_COUNTS[_PARAMETER])
@@ -1911,7 +2060,7 @@ def fresh_ndarray(obj: Any) -> bool:
 def switch_off(ownership: bool, temporaries: bool) -> None:
     """Switch off what the import self-test found not to work here (see ``_selftest``)."""
     global _ADOPT, _TEMP_SETITEM, _TEMP_INPLACE, _TEMP_METHOD, _TEMP_GETITEM, _TEMP_ATTR
-    global _TEMP_FUNCTION, _TEMP_DISPATCH, _TEMP_PARAMETER
+    global _TEMP_FUNCTION, _TEMP_DISPATCH, _TEMP_PARAMETER, _TEMP_SETATTR
     if ownership:
         _ADOPT = False  # pyright: ignore[reportConstantRedefinition]
         _TEMP_GETITEM = _TEMP_ATTR = -1  # pyright: ignore[reportConstantRedefinition]
@@ -1919,7 +2068,7 @@ def switch_off(ownership: bool, temporaries: bool) -> None:
         if _speedups is not None:
             _speedups.set_adoption(False)
     if temporaries:
-        _TEMP_SETITEM = _TEMP_INPLACE = _TEMP_METHOD = -1  # pyright: ignore[reportConstantRedefinition]
+        _TEMP_SETITEM = _TEMP_INPLACE = _TEMP_METHOD = _TEMP_SETATTR = -1  # pyright: ignore[reportConstantRedefinition]
         if _speedups is not None:
             _speedups.set_temporaries(-1, -1)
 

@@ -41,7 +41,7 @@ from ._errors import (
 )
 
 __all__ = ["OpName", "MODES", "Mode", "get_policy", "set_policy", "policy", "check_mode", "on_write", "export",
-           "warn_uncovered"]
+           "warn_uncovered", "called_as_method"]
 
 Mode = Literal["allow", "warn", "raise"]
 MODES: tuple[Mode, ...] = ("allow", "warn", "raise")
@@ -206,6 +206,31 @@ def _user_stacklevel() -> int:
         frame = frame.f_back  # type: ignore[assignment]
         level += 1
     return level
+
+
+_CALLS: dict[tuple[Any, int, str], bool] = {}
+
+
+def called_as_method(frame: Any, name: str) -> bool:
+    """Whether the call that ``frame`` is making is ``<expr>.name(...)`` (the object on the
+    evaluation stack), not a call of a bound method held elsewhere (``f = x.name; f()``,
+    one more reference to ``x``)."""
+    code, lasti = frame.f_code, frame.f_lasti
+    key = (code, lasti, name)
+    known = _CALLS.get(key)
+    if known is not None:
+        return known
+    found = False
+    for ins in reversed([i for i in dis.get_instructions(code) if i.offset <= lasti]):
+        if ins.opname in ("LOAD_ATTR", "LOAD_METHOD") and ins.argval == name:
+            found = True
+            break
+        if ins.starts_line or ins.opname.startswith("STORE") or ins.opname == "POP_TOP":
+            break  # back to the start of the statement
+    if len(_CALLS) > 4096:
+        _CALLS.clear()
+    _CALLS[key] = found
+    return found
 
 
 _UNCOVERED_SEEN: set[str] = set()

@@ -51,6 +51,7 @@ static PyObject *wrap_any(PyObject *r, PyObject *srcs, PyObject *op);
 static PyObject *py_judged_setitem = NULL;  /* (self, key, value, temp) */
 static PyObject *py_judged_inplace = NULL;  /* (self, other, symbol, temp) */
 static PyObject *py_readonly_error = NULL;  /* (self, op) -> ReadOnlyError */
+static PyObject *py_set_part = NULL;  /* (self, name, value, temp): x.real = v, judged */
 static Py_ssize_t setitem_temp = -1;        /* refcount of a temporary in __setitem__ */
 static Py_ssize_t inplace_temp = -1;        /* refcount of a temporary in __iadd__ & co */
 static int recording = 0;
@@ -1185,6 +1186,23 @@ TaggedAttribute_descr_get(TaggedMethodObject *m, PyObject *obj, PyObject *type)
     return tag1(r, (ArrayBaseObject *)obj, m->label, temp);
 }
 
+/* `x.real = v`: a write into x's elements, judged by the write policy (in Python). */
+static int
+TaggedAttribute_descr_set(TaggedMethodObject *m, PyObject *obj, PyObject *value)
+{
+    if (value == NULL) {
+        PyErr_Format(PyExc_AttributeError, "cannot delete attribute %R of a SafeArray", m->name);
+        return -1;
+    }
+    PyObject *temp = setitem_temp >= 0 && is_temporary(obj) ? Py_True : Py_False;
+    PyObject *r = PyObject_CallFunctionObjArgs(py_set_part, obj, m->name, value, temp, NULL);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
 static PyTypeObject TaggedAttribute_Type = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "safearray._speedups.TaggedAttribute",
@@ -1192,6 +1210,7 @@ static PyTypeObject TaggedAttribute_Type = {
     .tp_basicsize = sizeof(TaggedMethodObject),
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_descr_get = (descrgetfunc)TaggedAttribute_descr_get,
+    .tp_descr_set = (descrsetfunc)TaggedAttribute_descr_set,
     .tp_new = TaggedMethod_new,
     .tp_dealloc = (destructor)TaggedMethod_dealloc,
     .tp_getattro = (getattrofunc)TaggedMethod_getattro,
@@ -1248,16 +1267,19 @@ configure(PyObject *module, PyObject *args)
 static PyObject *
 configure_writes(PyObject *module, PyObject *args)
 {
-    PyObject *setitem, *inplace_fn, *readonly;
-    if (!PyArg_ParseTuple(args, "OOO:configure_writes", &setitem, &inplace_fn, &readonly)) {
+    PyObject *setitem, *inplace_fn, *readonly, *set_part;
+    if (!PyArg_ParseTuple(args, "OOOO:configure_writes", &setitem, &inplace_fn, &readonly,
+                          &set_part)) {
         return NULL;
     }
     Py_INCREF(setitem);
     Py_INCREF(inplace_fn);
     Py_INCREF(readonly);
+    Py_INCREF(set_part);
     Py_XSETREF(py_judged_setitem, setitem);
     Py_XSETREF(py_judged_inplace, inplace_fn);
     Py_XSETREF(py_readonly_error, readonly);
+    Py_XSETREF(py_set_part, set_part);
     Py_RETURN_NONE;
 }
 

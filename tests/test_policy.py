@@ -149,11 +149,14 @@ def test_numpy_read_only_views_are_read_only_too(name: str) -> None:
         WRITES[name](view)
 
 
-def test_resize_of_a_view_is_judged_first() -> None:
+@pytest.mark.parametrize("mode", ["warn", "raise", "allow"])
+def test_resize_of_a_view_is_numpys_error_before_any_judgement(mode: str) -> None:
     base = make_base()
     view = base[1:7]
-    with sa.policy("raise"), pytest.raises(sa.SharedWriteError):
-        view.resize(3)
+    with sa.policy(mode), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="does not own its data"):
+            view.resize(3)
     assert base.shape == (8,)
 
 
