@@ -1345,10 +1345,24 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return self
 
     def __copy__(self) -> Copy:
-        return self.copy()
+        return _copy(self._a.__copy__())  # NumPy's: the layout kept ("K")
 
     def __deepcopy__(self, memo: Any) -> Copy:
-        return self.copy()
+        return _copy(self._a.__deepcopy__(memo))  # NumPy's: object elements copied too
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached for names the class does not define
+        if name in _RAW_ACCESS:  # ``x.ctypes``, ``x.data``: NumPy's raw access, handed over
+            _warn_uncovered(f"x.{name}", "raw pointers and buffers bypass the write policy; "
+                            "NumPy's own object is returned")
+            return getattr(self._a, name)
+        if name in _MEMMAP_ATTRIBUTES:  # a View of a file: NumPy's memmap knows the file
+            m = self._a
+            while m is not None and not isinstance(m, _memmap):
+                m = getattr(m, "base", None)
+            if m is not None:
+                return getattr(m, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickling always gives a Copy: once unpickled, nothing shares the memory.
@@ -1450,8 +1464,9 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         r = self._a.astype(dt, order=order, casting=casting, copy=bool(checked))
         return _wrap1(r, self, _OP_ASTYPE)
 
-    def copy(self, order: str = "K") -> Copy[ScalarT_co]:
-        """An independent Copy of the array.
+    def copy(self, order: str = "C") -> Copy[ScalarT_co]:
+        """An independent Copy of the array, in ``order`` (C by default), as
+        :meth:`numpy.ndarray.copy` (the function :func:`safearray.copy` keeps the layout, "K").
 
         Examples
         --------
@@ -1461,9 +1476,9 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         >>> type(c).__name__, c.base is None
         ('Copy', True)
         """
-        if order == "K":
-            return _copy(self._a.copy("K"))
-        return _copy(self._a.copy(order=check_order(order) or "K"))
+        if order == "C":
+            return _copy(self._a.copy())
+        return _copy(self._a.copy(order=check_order(order) or "C"))
 
     def flatten(self, order: str = "C") -> Copy[ScalarT_co]:
         """A one-dimensional Copy, as :meth:`numpy.ndarray.flatten`."""
@@ -1802,6 +1817,8 @@ class Copy(SafeArray[ScalarT_co]):
 
 
 _KNOWN_TYPES = (_ndarray, SafeArray)
+_RAW_ACCESS = frozenset({"ctypes", "data"})
+_MEMMAP_ATTRIBUTES = frozenset({"filename", "offset", "mode", "flush"})
 
 
 class _NDArrayName:
