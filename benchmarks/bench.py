@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gc
+import importlib.metadata
 import json
 import math
 import os
@@ -259,7 +260,7 @@ def machine() -> dict[str, str]:
         "load": load,
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "safearray": sa.__version__,
+        "safearray": importlib.metadata.version("safearray"),
         "core": "compiled" if _array._speedups is not None else "pure Python",
         "array_api_strict": getattr(xp_strict, "__version__", "not installed"),
         "date": time.strftime("%Y-%m-%d %H:%M"),

@@ -174,6 +174,7 @@ class Summary:
     error: int
     error_after_error: int
     same_percent: float
+    same_result_percent: float  # same, or different only by the tag in the repr
     examples_with_mutation_warnings: int
     mutation_warnings: int
 
@@ -451,12 +452,13 @@ def run_all(docstrings: Sequence[Docstring], workers: int,
 
 # --- judging ---------------------------------------------------------------------------------
 
-_TAG = re.compile(r"\b(?:Copy|View)\(")
+_TAG = re.compile(r"\b(?:Copy|View|memmap)\(")
 _BASE = re.compile(r", base=(?:<[^<>]*>|\w+\()")  # base=<bytes buffer>, base=Copy(shape=...)
 
 
 def untag(text: str) -> str:
-    """``text`` with each ``Copy(x)`` and ``View(x, base=...)`` written ``array(x)``, as NumPy."""
+    """``text`` with each ``Copy(x)`` and ``View(x, base=...)`` written ``array(x)``, as NumPy
+    writes an ndarray (and NumPy's ``memmap(x)`` too: safearray shows a file's memory as a View)."""
     while match := _BASE.search(text):
         depth, end = int(text[match.end() - 1] == "("), match.end()
         while depth and end < len(text):
@@ -487,7 +489,7 @@ def judge(docstrings: Sequence[Docstring],
                 flags = flags | flag if on else flags & ~flag
             verdict = _VERDICTS[sa_run.outcome] if np_run.outcome == "pass" else "not comparable"
             expected = example.want if example.exc_msg is None else example.exc_msg
-            tag_only = verdict == "different" and checker.check_output(expected, untag(sa_run.got),
+            tag_only = verdict == "different" and checker.check_output(untag(expected), untag(sa_run.got),
                                                                        flags)
             reports.append(ExampleReport(
                 docstring.name, index, example.lineno + 1, example.source.rstrip("\n"), expected,
@@ -515,6 +517,8 @@ def summarize(docstrings: Sequence[Docstring], reports: Sequence[ExampleReport],
         error=verdicts["error"],
         error_after_error=sum(r.verdict == "error" and r.after_error for r in reports),
         same_percent=round(100 * verdicts["same"] / comparable, 1) if comparable else 0.0,
+        same_result_percent=(round(100 * (verdicts["same"] + sum(r.tag_only for r in reports)) / comparable, 1)
+                             if comparable else 0.0),
         examples_with_mutation_warnings=len(warned),
         mutation_warnings=sum(warned),
     )
@@ -536,7 +540,7 @@ def _clip(text: str, indent: str) -> str:
 
 def format_summary(summary: Summary) -> str:
     s = summary
-    versions = (f"numpy {NUMPY_VERSION}, safearray {safearray.__version__}, "
+    versions = (f"numpy {NUMPY_VERSION}, safearray {importlib.metadata.version('safearray')}, "
                 f"Python {platform.python_version()}")
     comparable = (f"comparable  {s.comparable} (NumPy matches the expected output; "
                   f"{s.output_not_compared} of them without comparing output)")
@@ -550,7 +554,9 @@ def format_summary(summary: Summary) -> str:
         f"same        {s.same}",
         different,
         f"error       {s.error} ({s.error_after_error} after an error in the same docstring)",
-        f"same / comparable: {s.same_percent:.1f}%",
+        f"same / comparable: {s.same_percent:.1f}% (identical text)",
+        f"same result / comparable: {s.same_result_percent:.1f}% (identical once the tags are read "
+        f"as NumPy's reprs)",
         f"MutationWarnings: {s.mutation_warnings} in {s.examples_with_mutation_warnings} examples",
     ])
 
@@ -595,7 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_summary(summary))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as file:
-            json.dump({"numpy": NUMPY_VERSION, "safearray": safearray.__version__,
+            json.dump({"numpy": NUMPY_VERSION, "safearray": importlib.metadata.version("safearray"),
                        "python": platform.python_version(),
                        "summary": dataclasses.asdict(summary),
                        "examples": [dataclasses.asdict(report) for report in reports]},

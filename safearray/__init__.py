@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as _numpy
+
 from . import _array, _namespace, _selftest, array_api
 from ._array import Copy, SafeArray, View
 from ._creation import array, asarray, may_share_memory, readonly, shares_memory
@@ -62,7 +64,9 @@ if TYPE_CHECKING:  # the mirrored functions whose tag is known before run time
         zeros_like as zeros_like,
     )
 
-__version__ = "0.1.0"
+#: NumPy's version, as drop-in code reads it (``NumpyVersion(np.__version__)``); safearray's
+#: own is ``importlib.metadata.version("safearray")``.
+__version__: str = str(getattr(_numpy, "__version__"))
 
 __all__ = ["SafeArray", "View", "Copy", "ndarray"]
 __all__ += ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]

@@ -605,11 +605,13 @@ for _func, _pos, _key in (
     writes_into(_func, _pos, _key)
 
 
-def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
+                  temp_first: bool = False) -> Any:
     """Run the NumPy function ``func`` on unwrapped arguments and wrap its results.
 
     Writes (``out=``, and the argument that functions in :data:`WRITES_INTO`
-    fill) are judged before NumPy runs. Once the arguments are plain ndarrays,
+    fill) are judged before NumPy runs (``temp_first``: the first argument is a temporary,
+    ``sa.fill_diagonal(sa.fliplr(a), v)``). Once the arguments are plain ndarrays,
     NumPy's own dispatch has nothing left to decide, so its implementation is
     called directly.
     """
@@ -621,7 +623,7 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
         target = args[pos] if len(args) > pos else kwargs.get(key)
         if isinstance(target, SafeArray):
             if target._base is not None:
-                _on_write(target, labels[0], False, _ARGUMENT)
+                _on_write(target, labels[0], temp_first and pos == 0 and target is args[0], _ARGUMENT)
             written.append(target)
     srcs: list[Any] = []
     impl = getattr(func, "_implementation", func)
@@ -900,6 +902,7 @@ class _Flags:
 # --------------------------------------------------------------------------------------
 # NumPy's setters: writes into the array, judged first
 
+_OP_BYTESWAP = OpName(".byteswap(inplace=True)")
 _SET_OPS = {name: OpName(f".{name} = ...") for name in ("real", "imag", "flat")}
 _OP_FLAT_SET = OpName(".flat[...] = ...")
 
@@ -1520,7 +1523,12 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def byteswap(self, inplace: bool = False) -> Any:
         """Swap the bytes of each element: a new Copy, or in place (a checked write) if ``inplace``."""
         if inplace:
-            return self._byteswap_inplace(True)
+            rc = _getrefcount(self)  # ``a.view(...).byteswap(inplace=True)``: a write into a
+            temp = rc <= _TEMP_METHOD and (not _AMBIG_METHOD or not _held_by_caller(self, 1))
+            if self._base is not None or temp:
+                _on_write(self, _OP_BYTESWAP, temp, _METHOD)
+            _run(self._a.byteswap, (True,), {}, [self], _OP_BYTESWAP)
+            return self
         return _copy(self._a.byteswap(False))
 
     def setflags(self, write: bool | None = None, align: bool | None = None, uic: bool | None = None) -> None:
@@ -1705,7 +1713,6 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         def resize(self, *args: Any, **kwargs: Any) -> None: ...
         def setfield(self, *args: Any, **kwargs: Any) -> None: ...
         def sort(self, *args: Any, **kwargs: Any) -> None: ...
-        def _byteswap_inplace(self, inplace: bool) -> Self: ...
     else:
         all = _method("all")
         any = _method("any")
@@ -1767,7 +1774,6 @@ class SafeArray(_Base, Generic[ScalarT_co]):
             return self._resize(*new_shape, refcheck=False)
         setfield = _inplace_method("setfield")
         sort = _inplace_method("sort")
-        _byteswap_inplace = _inplace_method("byteswap")
 
     # ---- text -----------------------------------------------------------------------
 

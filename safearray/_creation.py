@@ -11,7 +11,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _array
-from ._array import Copy, SafeArray, View, _copy, _root, _shares_root, _speedups, _view_of, _view_of_raw
+from ._array import (
+    Copy, SafeArray, View, _copy, _root, _shares_root, _speedups, _unwrap, _view_of, _view_of_raw, _wrap,
+)
 from ._errors import CopyRequiredError, SafeArrayTypeError
 from ._policy import OpName
 from ._validate import check_copy, check_device, check_dtype, check_like, check_ndmin, check_order
@@ -29,6 +31,7 @@ _np_asarray_dispatch: Any = np.asarray
 _np_shares_memory: Any = np.shares_memory
 _np_may_share_memory: Any = np.may_share_memory
 _OP_ASARRAY, _OP_READONLY = OpName("sa.asarray()"), OpName("sa.readonly()")
+_OP_ARRAY = OpName("sa.array()")
 _np_asarray = np.asarray
 #: Inputs from which NumPy always builds a new array.
 _FRESH_TYPES = (list, tuple, int, float, complex, bool, str, bytes, np.generic, range)
@@ -255,26 +258,30 @@ def asarray(
 
 
 @overload
-def array(obj: list[float] | tuple[float, ...] | float, dtype: None = None, *, copy: bool | None = True, order: str | None = "K", ndmin: int = 0, like: None = None) -> Copy[np.float64]: ...
+def array(obj: list[float] | tuple[float, ...] | float, dtype: None = None, *, copy: bool | None = True, order: str | None = "K", subok: bool = False, ndmin: int = 0, ndmax: int = 0, like: None = None) -> Copy[np.float64]: ...
 @overload
-def array(obj: NDArray[_T] | SafeArray[_T], dtype: None = None, *, copy: Literal[True] = True, order: str | None = "K", ndmin: int = 0, like: None = None) -> Copy[_T]: ...
+def array(obj: NDArray[_T] | SafeArray[_T], dtype: None = None, *, copy: Literal[True] = True, order: str | None = "K", subok: bool = False, ndmin: int = 0, ndmax: int = 0, like: None = None) -> Copy[_T]: ...
 @overload
-def array(obj: Any, dtype: type[_T], *, copy: Literal[True] = True, order: str | None = "K", ndmin: int = 0, like: None = None) -> Copy[_T]: ...
+def array(obj: Any, dtype: type[_T], *, copy: Literal[True] = True, order: str | None = "K", subok: bool = False, ndmin: int = 0, ndmax: int = 0, like: None = None) -> Copy[_T]: ...
 @overload
-def array(obj: Any, dtype: Any = None, *, copy: bool | None = True, order: str | None = "K", ndmin: int = 0, like: Any = None) -> Any: ...
+def array(obj: Any, dtype: Any = None, *, copy: bool | None = True, order: str | None = "K", subok: bool = False, ndmin: int = 0, ndmax: int = 0, like: Any = None) -> Any: ...
 def array(
     obj: Any,
     dtype: Any = None,
     *,
     copy: bool | None = True,
     order: str | None = "K",
+    subok: bool = False,
     ndmin: int = 0,
+    ndmax: int = 0,
     like: Any = None,
 ) -> Any:
     """Create a tagged array; like :func:`asarray` but copying by default.
 
     Parameters are those of :func:`asarray`, plus ``ndmin``, the minimum
-    number of dimensions (an int from 0 to 64), with ``copy=True`` as default.
+    number of dimensions (an int from 0 to 64), with ``copy=True`` as default, and NumPy's
+    ``subok`` (an ndarray subclass such as a masked array is then NumPy's own, handed over
+    with an :class:`~safearray.UncoveredWarning`) and ``ndmax`` (NumPy 2.4).
 
     Examples
     --------
@@ -292,6 +299,15 @@ def array(
     order_given, order = order, check_order(order)
     ndmin = check_ndmin(ndmin)
     check_like(like)
+    if ndmax or (subok and isinstance(obj, _ndarray) and type(obj) is not _ndarray):
+        # NumPy's own rules, then the result tagged (a subclass is handed over)
+        srcs: list[Any] = []
+        options: dict[str, Any] = {"dtype": dtype, "copy": copy, "order": order_given, "ndmin": ndmin}
+        if subok:
+            options["subok"] = True
+        if ndmax:
+            options["ndmax"] = ndmax
+        return _wrap(_np_array(_unwrap(obj, srcs), **options), srcs, _OP_ARRAY)
     if like is not None and not isinstance(like, SafeArray):
         # NEP 35: another array type answers, and sees the arguments as the caller gave them
         kwargs: dict[str, Any] = {} if dtype is None else {"dtype": dtype}

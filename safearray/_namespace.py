@@ -32,9 +32,12 @@ from ._array import (
     _held_by_caller,
     _py_adopt,
     _root,
+    _unwrap,
+    _view_of_raw,
     _wrap,
     call_function,
     call_ufunc,
+    WRITES_INTO,
     writes_into,
 )
 from ._policy import OpName, policy, warn_uncovered
@@ -42,6 +45,8 @@ from ._policy import OpName, policy, warn_uncovered
 __all__ = ["MIRROR", "UNCOVERED", "ufunc", "wrap_function", "lookup"]
 
 _getrefcount = sys.getrefcount
+_type: Any = type
+_np_memmap: Any = np.memmap
 
 #: NumPy names whose objects safearray cannot tag or judge, and why. Asking for one hands
 #: over NumPy's own object, with one :class:`~safearray.UncoveredWarning` that says so.
@@ -182,14 +187,21 @@ ufunc.__doc__ = _UfuncDoc(ufunc.__doc__)  # type: ignore[assignment]  # pyright:
 
 def wrap_function(func: Callable[..., Any], qualname: str | None = None) -> Callable[..., Any]:
     """Wrap a NumPy callable so that its array arguments are unwrapped and its results tagged."""
+    writes = WRITES_INTO.get(func, (-1, ""))[0] == 0  # fills its first argument (fill_diagonal, ...)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if args and type(args[0]) is Copy and _getrefcount(args[0]) <= _TEMP_FUNCTION:
-            # ``sa.squeeze(sa.array(rows))``: the only View of a temporary owns its memory
-            src = args[0]
-            if not _AMBIG_FUNCTION or not _held_by_caller(src, 1):
+        if args and _getrefcount(args[0]) <= _TEMP_FUNCTION:
+            src: Any = args[0]
+            t: Any = _type(src)
+            if t is Copy and (not _AMBIG_FUNCTION or not _held_by_caller(src, 1)):
+                # ``sa.squeeze(sa.array(rows))``: the only View of a temporary owns its memory
                 return _py_adopt(call_function(func, args, kwargs), src)
+            if t is View and writes and (not _AMBIG_FUNCTION or not _held_by_caller(src, 1)):
+                # ``sa.fill_diagonal(sa.fliplr(a), v)``: a write into what the View was made from
+                del src
+                return call_function(func, args, kwargs, True)
+            del src
         return call_function(func, args, kwargs)
 
     if qualname is not None:
@@ -224,9 +236,13 @@ class _Module(types.ModuleType):
                 setattr(self, attr, _mirror(getattr(source, attr), f"{name}.{attr}"))
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
+        if name.startswith("__") or name == "_source":
             raise AttributeError(name)
-        return _mirror(getattr(self._source, name), name)
+        value = getattr(self._source, name)
+        if name.startswith("_"):  # NumPy's private names (np.linalg._umath_linalg): NumPy's own
+            warn_uncovered(f"{self._source.__name__}.{name}", f"a private name of NumPy's; {_HANDED_OVER}.")
+            return value
+        return _mirror(value, name)
 
 
 def _mirror(obj: Any, qualname: str) -> Any:
@@ -496,7 +512,7 @@ class NpzFile(Mapping[str, Any]):
         self._f.close()
 
     def __repr__(self) -> str:
-        return f"safearray.NpzFile({self.files!r})"
+        return repr(self._f)  # NumPy's: NpzFile 'name' with keys: x, y
 
 
 class _NpzAttributes:
@@ -519,9 +535,28 @@ class _NpzAttributes:
 _OP_LOAD = OpName("sa.load()")
 
 
+_OP_MEMMAP = OpName("np.memmap()")
+
+
+def _file_view(r: Any) -> Any:
+    """The View of a mapped file that ``sa.memmap`` and ``sa.load(mmap_mode=...)`` return.
+
+    Its base is NumPy's memmap object, which nothing else holds: the file's bytes are the ones
+    the caller opened for this array, so writes through it are not writes through someone
+    else's memory (Views made from it are judged as usual).
+    """
+    if _type(r) is not _np_memmap:
+        return _wrap(r, [], _OP_MEMMAP)
+    plain: Any = r.view(np.ndarray)
+    return _view_of_raw(plain, r, r, _OP_MEMMAP)
+
+
 def _load(*args: Any, **kwargs: Any) -> Any:
-    r = call_function(np.load, args, kwargs)
-    return NpzFile(r) if isinstance(r, np.lib.npyio.NpzFile) else r
+    srcs: list[Any] = []
+    r = np.load(*[_unwrap(a, srcs) for a in args], **kwargs)
+    if isinstance(r, np.lib.npyio.NpzFile):
+        return NpzFile(r)
+    return _file_view(r) if _type(r) is _np_memmap else _wrap(r, srcs, _OP_LOAD)
 
 
 class _MemmapType(type):
@@ -535,9 +570,9 @@ class memmap(metaclass=_MemmapType):
     """Memory-map a file, as :class:`numpy.memmap`: the result is a View whose writes reach the file.
 
     ``isinstance(x, sa.memmap)`` holds for it, for its Views and for the arrays of
-    ``sa.load(..., mmap_mode=...)``. Writes go to the shared mapping of the file, so other
-    readers of the file see them at once; the tagged array has no ``flush()`` method (the
-    operating system writes the pages back, at the latest when the mapping is closed).
+    ``sa.load(..., mmap_mode=...)``. Writes go to the mapping of the file (the array's own
+    memory: writing into it is not a shared write; Views made from it are judged as usual);
+    ``filename``, ``offset``, ``mode`` and ``flush()`` are NumPy's memmap's.
 
     Examples
     --------
@@ -550,7 +585,8 @@ class memmap(metaclass=_MemmapType):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        return call_function(np.memmap, args, kwargs)
+        srcs: list[Any] = []
+        return _file_view(np.memmap(*[_unwrap(a, srcs) for a in args], **kwargs))
 
 
 # ----------------------------------------------------------------------------------

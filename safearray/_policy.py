@@ -151,6 +151,8 @@ def describe(obj: object, tagged_base: bool = False) -> str:
     array of a View that was not kept (see ``_view_of``), so it is shown as a View.
     """
     arr: Any = obj
+    if isinstance(arr, np.memmap):
+        return f"<mapped file {arr.filename or '(anonymous)'}>"
     if isinstance(arr, _NDARRAY):
         kind = "View" if tagged_base else "ndarray"
         return f"{kind}(shape={arr.shape}, dtype={arr.dtype})"

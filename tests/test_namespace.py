@@ -278,6 +278,64 @@ def test_memmap_is_a_view_of_the_file(tmp_path: Path) -> None:
     assert np.fromfile(path, dtype=np.float32).tolist() == [1.0, 2.0, 3.0]
 
 
+@pytest.mark.parametrize("mode", ["warn", "raise", "allow"])
+def test_writes_into_a_mapped_file_are_its_own_and_its_views_are_judged(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / "m.bin"
+    np.save(tmp_path / "a.npy", np.arange(4.0))
+    with sa.policy(mode), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fp = sa.memmap(path, dtype=np.float32, mode="w+", shape=(2, 3))
+        fp[:] = 1.0  # the file the caller opened: nobody else's memory
+        fp[0, 0] = 2.0
+        loaded = sa.load(tmp_path / "a.npy", mmap_mode="r+")
+        loaded[0] = 9.0
+        assert isinstance(fp, sa.memmap) and isinstance(loaded, sa.memmap)
+        assert fp.mode == "w+" and fp.offset == 0 and Path(fp.filename) == path
+        fp.flush()
+    rows = fp[1:]
+    if mode == "raise":
+        with sa.policy(mode), pytest.raises(sa.SharedWriteError, match="mapped file"):
+            rows[:] = 5.0
+    elif mode == "warn":
+        with pytest.warns(sa.SharedWriteWarning, match="mapped file"):
+            rows[:] = 5.0
+    del fp, rows, loaded
+    assert np.fromfile(path, dtype=np.float32)[:3].tolist() == [2.0, 1.0, 1.0]
+    assert np.load(tmp_path / "a.npy")[0] == 9.0
+
+
+def test_array_takes_numpys_subok_and_ndmax() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.UncoveredWarning)
+        m = sa.array(np.ma.array([1, 2], mask=[0, 1]), subok=True)
+    assert type(m) is np.ma.MaskedArray and m.mask.tolist() == [False, True]
+    assert isinstance(sa.array([1, 2], subok=True), sa.Copy)
+    if "ndmax" in (np.array.__doc__ or "").split("\n")[0] + (np.array.__doc__ or "").split("\n")[1]:
+        b = sa.array([[1, 2], [3, 4]], dtype=object, ndmax=1)
+        expected = np.array([[1, 2], [3, 4]], dtype=object, ndmax=1)  # type: ignore[call-overload]
+        assert isinstance(b, sa.Copy) and b.shape == expected.shape == (2,)
+
+
+def test_version_is_numpys_for_drop_in_code() -> None:
+    import importlib.metadata
+
+    assert sa.__version__ == np.__version__
+    assert importlib.metadata.version("safearray")  # safearray's own
+
+
+def test_private_names_of_mirrored_modules_are_numpys() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.UncoveredWarning)
+        assert sa.linalg._umath_linalg.det.signature == "(m,m)->()"
+
+
+def test_npz_archives_print_and_read_as_numpys(tmp_path: Path) -> None:
+    sa.savez(tmp_path / "z.npz", x=sa.arange(2), y=sa.zeros(1))
+    with sa.load(tmp_path / "z.npz") as z, np.load(tmp_path / "z.npz") as theirs:
+        assert repr(z) == repr(theirs)
+        assert isinstance(z["x"], sa.Copy)
+
+
 def test_text_io(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     sa.savetxt(path, sa.arange(6.0).reshape(2, 3), delimiter=",")

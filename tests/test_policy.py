@@ -583,3 +583,34 @@ def test_errors_of_the_compiled_core_point_at_the_users_line(name: str) -> None:
         WRITES[name](view)
     frames = traceback.extract_tb(info.value.__traceback__)
     assert frames[-1].filename == HERE and frames[-1].lineno == LINES[name]
+
+
+@pytest.mark.parametrize("mode", ["warn", "raise", "allow"])
+def test_writes_through_a_temporary_view_into_a_named_copy_are_silent(mode: str) -> None:
+    a = sa.zeros((3, 3), dtype=np.int16)
+    expected = np.zeros((3, 3), dtype=np.int16)
+    with sa.policy(mode), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sa.fill_diagonal(sa.fliplr(a), [1, 2, 3])  # NumPy's docstring: a changes
+        np.fill_diagonal(np.fliplr(expected), [1, 2, 3])
+        a.view(a.dtype.newbyteorder()).byteswap(inplace=True)
+        expected.view(expected.dtype.newbyteorder()).byteswap(inplace=True)
+    assert np.asarray(a).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("mode", ["warn", "raise"])
+def test_named_views_given_to_filling_functions_are_judged(mode: str) -> None:
+    a = sa.zeros((3, 3))
+    flipped = sa.fliplr(a)
+    with sa.policy(mode), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            sa.fill_diagonal(flipped, 1.0)
+        except sa.SharedWriteError:
+            assert mode == "raise"
+        else:
+            assert [w.category for w in caught] == [sa.SharedWriteWarning]
+        try:
+            flipped.byteswap(inplace=True)
+        except sa.SharedWriteError:
+            assert mode == "raise"
