@@ -1353,19 +1353,54 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def __deepcopy__(self, memo: Any) -> Copy:
         return _copy(self._a.__deepcopy__(memo))  # NumPy's: object elements copied too
 
-    def __getattr__(self, name: str) -> Any:
-        # only reached for names the class does not define
-        if name in _RAW_ACCESS:  # ``x.ctypes``, ``x.data``: NumPy's raw access, handed over
-            _warn_uncovered(f"x.{name}", "raw pointers and buffers bypass the write policy; "
-                            "NumPy's own object is returned")
-            return getattr(self._a, name)
-        if name in _MEMMAP_ATTRIBUTES:  # a View of a file: NumPy's memmap knows the file
-            m = self._a
-            while m is not None and not isinstance(m, _memmap):
-                m = getattr(m, "base", None)
-            if m is not None:
-                return getattr(m, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    # NumPy's raw access, handed over (a ``__getattr__`` would slow every attribute lookup)
+
+    @property
+    def ctypes(self) -> Any:
+        """NumPy's ``x.ctypes`` of the memory (raw pointers bypass the write policy: one
+        :class:`~safearray.UncoveredWarning` says so)."""
+        _warn_uncovered("x.ctypes", "raw pointers bypass the write policy; NumPy's own object is returned")
+        return self._a.ctypes
+
+    @property
+    def data(self) -> memoryview:
+        """NumPy's ``x.data``, a memoryview of the memory (writes through it bypass the write
+        policy: one :class:`~safearray.UncoveredWarning` says so)."""
+        _warn_uncovered("x.data", "a buffer's writes bypass the write policy; NumPy's own object is returned")
+        view: memoryview = self._a.data
+        return view
+
+    # a View of a mapped file: NumPy's memmap knows the file
+
+    def _mapped(self, name: str) -> Any:
+        m = self._a
+        while m is not None and not isinstance(m, _memmap):
+            m = getattr(m, "base", None)
+        if m is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r} "
+                                 f"(it is not a View of a mapped file)")
+        return getattr(m, name)
+
+    @property
+    def filename(self) -> Any:
+        """The mapped file's path, as :attr:`numpy.memmap.filename`."""
+        return self._mapped("filename")
+
+    @property
+    def offset(self) -> int:
+        """Where the array starts in the mapped file, as :attr:`numpy.memmap.offset`."""
+        value: int = self._mapped("offset")
+        return value
+
+    @property
+    def mode(self) -> str:
+        """The mapped file's mode, as :attr:`numpy.memmap.mode`."""
+        value: str = self._mapped("mode")
+        return value
+
+    def flush(self) -> None:
+        """Write the mapped file's changes to disk, as :meth:`numpy.memmap.flush`."""
+        self._mapped("flush")()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickling always gives a Copy: once unpickled, nothing shares the memory.
@@ -1823,8 +1858,6 @@ class Copy(SafeArray[ScalarT_co]):
 
 
 _KNOWN_TYPES = (_ndarray, SafeArray)
-_RAW_ACCESS = frozenset({"ctypes", "data"})
-_MEMMAP_ATTRIBUTES = frozenset({"filename", "offset", "mode", "flush"})
 
 
 class _NDArrayName:
