@@ -81,7 +81,17 @@ class UncoveredWarning(UserWarning):
     tag or judge it (masked arrays, matrices, record arrays, ``np.char``, ndarray subclasses,
     ...): the program runs as with NumPy, but those arrays are plain NumPy, their writes
     unjudged. Filter it, or make it an error with ``warnings.simplefilter("error",
-    sa.UncoveredWarning)``; the write policy does not turn it into one."""
+    sa.UncoveredWarning)``; the write policy does not turn it into one.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import safearray as sa
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", sa.UncoveredWarning)  # NumPy's own, silently
+    ...     type(sa.ma.masked_array([1, 2], mask=[0, 1])).__name__
+    'MaskedArray'
+    """
 
 
 class DetectionWarning(UserWarning):
