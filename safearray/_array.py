@@ -1800,7 +1800,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
                 raise ValueError("cannot resize this array: it does not own its data")
             # NumPy's refcheck: no other name, container or View may see the array (a bound
             # method held elsewhere, ``f = a.resize``, is one more reference of the call's own)
-            refs = _RESIZE_REFS + (not _policy.called_as_method(_getframe(1), "resize"))
+            refs = _RESIZE_REFS + (0 if _policy.called_as_method(_getframe(1), "resize") else _BOUND_REFS)
             if refcheck and (_getrefcount(self) > refs or _views_of(self)):
                 raise ValueError(
                     "cannot resize an array that references or is referenced\nby another object "
@@ -2043,6 +2043,10 @@ def _calibrate() -> dict[str, tuple[int, int]]:
     Probe().fill(0)
     named.fill(0)
     counts[_METHOD] = (seen[-2], seen[-1])
+    bound = named.fill
+    bound(0)
+    del bound
+    counts[_BOUND] = (seen[-1], seen[-2])  # (through a bound method held in a name, direct)
     Probe()[0]  # noqa: B018
     named[0]  # noqa: B018
     counts[_GETITEM] = (seen[-2], seen[-1])
@@ -2079,6 +2083,7 @@ def _threshold(temp: int, named: int) -> tuple[int, bool]:
 
 _GETITEM, _ATTR, _FUNCTION, _DISPATCH = "getitem", "attribute", "function", "__array_function__"
 _SETATTR = "attribute assignment"
+_BOUND = "bound method"
 _PARAMETER = "parameter"
 _COUNTS = _calibrate()
 _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
@@ -2095,8 +2100,10 @@ _TEMP_METHOD, _AMBIG_METHOD = _threshold(*_COUNTS[_METHOD])
 _TEMP_GETITEM, _AMBIG_GETITEM = _threshold(*_COUNTS[_GETITEM])
 _TEMP_ATTR, _AMBIG_ATTR = _threshold(*_COUNTS[_ATTR])
 _TEMP_SETATTR, _AMBIG_SETATTR = _threshold(*_COUNTS[_SETATTR])
-#: The references to an array named once while one of its methods runs (NumPy's ``refcheck``).
+#: The references to an array named once while one of its methods runs (NumPy's ``refcheck``),
+#: and how many a bound method held in a name adds (``f = a.resize; f(5)``: 1 from 3.11, 0 before).
 _RESIZE_REFS = _COUNTS[_METHOD][1]
+_BOUND_REFS = _COUNTS[_BOUND][0] - _COUNTS[_BOUND][1]
 _TEMP_FUNCTION, _AMBIG_FUNCTION = _threshold(*_COUNTS[_FUNCTION])
 _TEMP_DISPATCH, _AMBIG_DISPATCH = _threshold(*_COUNTS[_DISPATCH])
 _TEMP_PARAMETER, _AMBIG_PARAMETER = _threshold(*_COUNTS[_PARAMETER])

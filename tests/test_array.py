@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, note
+from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 import safearray as sa
@@ -391,6 +391,8 @@ def test_reshape_against_numpy(data: st.DataObject, owner: str, order: str, copy
     shape = data.draw(reshape_targets(raw.size))
     x, memory, base = tagged_and_memory(raw, owner)
     note(f"raw.shape={raw.shape} strides={raw.strides} -> {shape} order={order} copy={copy}")
+    # an empty shape by position, x.reshape(), is parsed differently from one NumPy to the next
+    assume(form != "args" or len(shape) > 0)
     theirs = outcome(memory.reshape, shape, order=order, copy=copy)
     args = (shape,) if form == "tuple" or len(shape) != 1 else (shape[0],)
     if form == "args":

@@ -48,7 +48,7 @@ PAIRS: list[tuple[Any, Any]] = [
     ({"a": np.arange(2)}, {"a": np.arange(3)}),
     ((np.zeros(2), 1.0), (np.zeros(2), 1.0)),
     (np.array(["a", "b"]), ["a", "b"]),
-    (np.array([np.datetime64("2020-01-01"), np.datetime64("NaT")]), np.array(["2020-01-01", "NaT"], "M8[D]")),
+    (np.array([np.datetime64("2020-01-01"), np.datetime64("NaT", "D")]), np.array(["2020-01-01", "NaT"], "M8[D]")),
     (np.array([1 + 1j, np.nan]), [1 + 1j, np.nan]),
     (np.array(-0.0), 0.0),
 ]

@@ -1,0 +1,736 @@
+"""Drop-in fidelity on code nobody in this project wrote: real libraries' own test suites.
+
+Each library in ``LIBRARIES`` is fetched from PyPI as its source distribution at a pinned version
+(``pip download --no-deps --no-binary :all: NAME==VERSION``, checked against its SHA-256) into
+``benchmarks/.suites/`` (ignored by git), unpacked, and laid out twice, fresh on every run:
+
+* ``.suites/numpy/NAME``: the source as released;
+* ``.suites/safearray/NAME``: the same, where every ``.py`` file (the library, its tests, its
+  conftest) imports safearray instead of NumPy, as a user making the drop-in change would.
+
+The rewrite rule works on the import statements (found with ``ast``; nothing else changes, line
+numbers stay):
+
+* ``import numpy`` -> ``import safearray as numpy``; ``import numpy as np`` -> ``import safearray
+  as np``; ``import numpy.X`` (which binds ``numpy``) -> ``import safearray as numpy``;
+  ``import numpy.X as m`` -> ``import safearray.X as m``;
+* ``from numpy import a, b`` -> ``from safearray import a, b``; ``from numpy.X import a`` ->
+  ``from safearray.X import a``;
+* ``numpy.X`` is rewritten only when ``import safearray.X`` works in this interpreter
+  (``linalg``, ``fft``, ``random``, ``testing``, ``typing``, ...; ``safearray.testing`` is NumPy's
+  own module, handed over); an import of any other submodule (``numpy.lib.recfunctions``,
+  ``numpy.core``, ...) is left on NumPy, and the summary lists each one left;
+* strings (``importlib.import_module("numpy")``), doctests and relative imports are not touched.
+
+Both copies run their tests the same way, apart from that rewrite: ``python -m pytest`` in a
+subprocess, in the copy's root (``--rootdir``, so node ids match), the copy first on
+``PYTHONPATH``, the library's own pytest configuration, and:
+
+* ``PYTEST_DISABLE_PLUGIN_AUTOLOAD=1`` (no installed plugin, such as pytest-benchmark, changes a
+  suite) and ``-p no:cacheprovider``; the only plugin is this module (``-p suites``), which records
+  every test report and warning to a JSON-lines file, and seeds ``random`` and NumPy's global
+  ``RandomState`` (``numpy.random.seed``, shared by ``safearray.random``) before each test, so that
+  both runs draw the same numbers;
+* ``-W always``: every warning is recorded at each occurrence, and no filter of the library's
+  configuration turns a warning into an error (a test's own ``pytest.warns``, ``filterwarnings``
+  marks and ``simplefilter("error")`` still apply); safearray's warnings are counted, never failures;
+* ``--continue-on-collection-errors``; ``SAFEARRAY_POLICY`` from ``--policy`` (``warn`` by
+  default), ``PYTHONHASHSEED=0``, ``MPLBACKEND=Agg``, no bytecode written.
+
+Each test (node id) gets an outcome per run (passed, failed, error, skipped, xfailed, xpassed, or
+not run: a module that failed to import, a run that timed out) and a verdict:
+
+* same: the same outcome in both runs (both pass, or both fail/skip the same way);
+* different: passes with NumPy, does not with safearray (the failures that count);
+* better: passes with safearray only;
+* changed: neither passes, with different outcomes (failed with one, skipped with the other).
+
+The pins (``LIBRARIES``): filterpy 1.4.5, numpy-financial 1.0.0, opt_einsum 3.4.0, transforms3d
+0.4.2, uncertainties 3.2.3 (its timing test, ``tests/test_performance.py``, left out). Each needs
+only NumPy (filterpy's tests use SciPy, which is installed), builds without a compiler, and runs
+its suite in seconds to a minute on 2 cores.
+
+Run from the repository root:
+
+    python benchmarks/suites.py                 # fetch what is missing, run all, print the summary
+    python benchmarks/suites.py --list          # also each test that is not the same, and warnings
+    python benchmarks/suites.py --only filterpy --list
+    python benchmarks/suites.py --json out.json  # also every test of both runs, as JSON
+
+The output does not depend on the order in which the runs finish; progress and run times go to
+stderr. The whole run takes about two minutes with two workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import collections
+import dataclasses
+import functools
+import hashlib
+import importlib
+import importlib.metadata
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+import pytest
+
+Flavour = Literal["numpy", "safearray"]
+Outcome = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed", "not run"]
+Verdict = Literal["same", "different", "better", "changed"]
+
+FLAVOURS: tuple[Flavour, ...] = ("numpy", "safearray")
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".suites"
+SEED = 20240607
+#: The categories counted in each run, by name (safearray's own warnings).
+COUNTED = ("SharedWriteWarning", "LostWriteWarning", "UncoveredWarning", "DetectionWarning")
+CLIP = 240  # characters of a message kept
+
+
+@dataclasses.dataclass(frozen=True)
+class Library:
+    name: str  # the import name, matched by --only
+    project: str  # the PyPI name
+    version: str
+    sdist: str  # the file pip downloads
+    sha256: str
+    tests: tuple[str, ...]  # pytest arguments, relative to the unpacked sdist
+    path: str = "."  # what goes on PYTHONPATH, relative to the unpacked sdist
+    note: str = ""
+
+    @property
+    def pin(self) -> str:
+        return f"{self.project}=={self.version}"
+
+
+LIBRARIES: tuple[Library, ...] = (
+    Library("filterpy", "filterpy", "1.4.5", "filterpy-1.4.5.zip",
+            "4f2a4d39e4ea601b9ab42b2db08b5918a9538c168cff1c6895ae26646f3d73b1",
+            ("filterpy",), note="tests inside the package; uses scipy"),
+    Library("numpy_financial", "numpy-financial", "1.0.0", "numpy-financial-1.0.0.tar.gz",
+            "f84341bc62b2485d5604a73d5fac7e91975b4b9cd5f4a5a9cf608902ea00cb40",
+            ("numpy_financial",)),
+    Library("opt_einsum", "opt-einsum", "3.4.0", "opt_einsum-3.4.0.tar.gz",
+            "96ca72f1b886d148241348783498194c577fa30a8faac108586b14f1ba4473ac",
+            ("opt_einsum",), note="the torch/jax/cupy/tensorflow/dask backends skip themselves"),
+    Library("transforms3d", "transforms3d", "0.4.2", "transforms3d-0.4.2.tar.gz",
+            "e8b5df30eaedbee556e81c6938e55aab5365894e47d0a17615d7db7fd2393680",
+            ("transforms3d",)),
+    Library("uncertainties", "uncertainties", "3.2.3", "uncertainties-3.2.3.tar.gz",
+            "76a5653e686f617a42922d546a239e9efce72e6b35411b7750a1d12dcba03031",
+            ("tests", "--ignore=tests/test_performance.py"),
+            note="tests/test_performance.py times itself, left out"),
+)
+
+
+# --- the pytest plugin (loaded in the test processes as ``-p suites``) -----------------------
+
+
+_record: TextIO | None = None
+_root = ""
+_pending: collections.Counter[tuple[str, str, str, str]] = collections.Counter()
+
+
+def _write(entry: dict[str, object]) -> None:
+    global _record
+    if _record is None:
+        _record = open(os.environ["SUITES_RECORD"], "a", encoding="utf-8")  # noqa: SIM115
+    _record.write(json.dumps(entry, sort_keys=True) + "\n")
+    _record.flush()
+
+
+def _first_line(text: str) -> str:
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line[:CLIP]
+
+
+def _failure(longrepr: object) -> tuple[str, str]:
+    """The first line of a report's error, and where it was raised (``path:line``)."""
+    if longrepr is None:
+        return "", ""
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason)
+        return _first_line(str(longrepr[2])), f"{_relative(str(longrepr[0]))}:{longrepr[1]}"
+    crash: Any = getattr(longrepr, "reprcrash", None)
+    if crash is not None:
+        return _first_line(str(crash.message)), f"{_relative(str(crash.path))}:{crash.lineno}"
+    lines = [line for line in str(longrepr).splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("E ")]
+    return _first_line((errors or lines or [""])[-1].removeprefix("E ")), ""
+
+
+def _relative(path: str) -> str:
+    if _root and path.startswith(_root + os.sep):
+        return path[len(_root) + 1:]
+    for marker in (os.sep + "safearray" + os.sep, os.sep + "numpy" + os.sep):
+        if marker in path:  # an installed package: from its name on
+            return path[path.rindex(marker) + 1:]
+    return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _root
+    _root = str(config.rootpath)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    random.seed(SEED)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(SEED % 2**32)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    message, where = _failure(report.longrepr)
+    _write({"kind": "test", "nodeid": report.nodeid, "when": report.when,
+            "outcome": report.outcome, "xfail": hasattr(report, "wasxfail"),
+            "message": message, "where": where})
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.failed:
+        message, where = _failure(report.longrepr)
+        _write({"kind": "collect", "nodeid": report.nodeid, "message": message, "where": where})
+
+
+def pytest_warning_recorded(warning_message: warnings.WarningMessage, when: str, nodeid: str,
+                            location: tuple[str, int, str] | None) -> None:
+    where = f"{_relative(warning_message.filename)}:{warning_message.lineno}"
+    _pending[nodeid, warning_message.category.__name__, where,
+             _first_line(str(warning_message.message))] += 1
+
+
+def _flush_warnings() -> None:
+    for (nodeid, category, where, message), count in sorted(_pending.items()):
+        _write({"kind": "warning", "nodeid": nodeid, "category": category, "where": where,
+                "message": message, "count": count})
+    _pending.clear()
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    _flush_warnings()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _flush_warnings()
+    _write({"kind": "done", "exitstatus": int(exitstatus)})
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _record
+    if _record is not None:
+        _record.close()
+        _record = None
+
+
+# --- fetching and laying out ----------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fetch(library: Library) -> Path:
+    """The unpacked sdist (``.suites/src/PROJECT-VERSION``), downloaded and checked if missing."""
+    source = WORK / "src" / f"{library.project}-{library.version}"
+    if source.is_dir():
+        return source
+    archive = WORK / "dl" / library.sdist
+    if not archive.is_file():
+        print(f"fetching {library.pin}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                        "--no-binary", ":all:", library.pin, "-d", str(archive.parent)],
+                       check=True, stdout=subprocess.DEVNULL)
+    digest = _sha256(archive)
+    if digest != library.sha256:
+        raise SystemExit(f"{archive}: sha256 {digest}, expected {library.sha256}")
+    with tempfile.TemporaryDirectory(dir=WORK) as scratch:
+        if archive.suffix == ".zip":
+            with zipfile.ZipFile(archive) as zipped:
+                zipped.extractall(scratch)
+        else:
+            with tarfile.open(archive) as tarred:
+                if hasattr(tarfile, "data_filter"):
+                    tarred.extractall(scratch, filter="data")
+                else:  # Python before 3.10.12 / 3.11.4
+                    tarred.extractall(scratch)  # noqa: S202 - the checked archive
+        (top,) = Path(scratch).iterdir()
+        source.parent.mkdir(parents=True, exist_ok=True)
+        top.rename(source)
+    return source
+
+
+@dataclasses.dataclass(frozen=True)
+class Import:
+    """One import statement (or one name of an ``import a, b``) that names NumPy."""
+
+    file: str
+    line: int
+    module: str  # numpy or numpy.X
+    rewritten: bool
+
+
+@functools.cache
+def safearray_module(module: str) -> str | None:
+    """``module`` (``numpy`` or ``numpy.X``) spelled with safearray, or ``None`` when
+    ``import safearray.X`` does not work here."""
+    target = "safearray" + module.removeprefix("numpy")
+    if target == "safearray":
+        return target
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            importlib.import_module(target)
+        except ImportError:
+            return None
+    return target
+
+
+def _is_numpy(module: str | None) -> bool:
+    return module is not None and module.split(".")[0] == "numpy"
+
+
+def _is_importorskip(func: ast.expr) -> bool:
+    """``pytest.importorskip`` or a bare ``importorskip``."""
+    return (isinstance(func, ast.Attribute) and func.attr == "importorskip"
+            or isinstance(func, ast.Name) and func.id == "importorskip")
+
+
+_FROM = re.compile(rb"from(?:\s|\\\r?\n)+(numpy(?:(?:\s|\\\r?\n)*\.(?:\s|\\\r?\n)*\w+)*)")
+
+
+def rewrite(source: bytes, file: str) -> tuple[bytes, list[Import]]:
+    """``source`` with its NumPy imports made safearray's (see the module docstring)."""
+    tree = ast.parse(source)
+    starts = [0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(line: int, col: int) -> int:  # ast's columns count UTF-8 bytes
+        return starts[line - 1] + col
+
+    edits: list[tuple[int, int, bytes]] = []
+    found: list[Import] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if not _is_numpy(alias.name):
+                    continue
+                target = safearray_module(alias.name)
+                found.append(Import(file, alias.lineno, alias.name, target is not None))
+                if target is None:
+                    continue
+                spelled = f"{target} as {alias.asname}" if alias.asname else "safearray as numpy"
+                assert alias.end_lineno is not None and alias.end_col_offset is not None
+                edits.append((offset(alias.lineno, alias.col_offset),
+                              offset(alias.end_lineno, alias.end_col_offset), spelled.encode()))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and _is_numpy(node.module):
+            assert node.module is not None
+            target = safearray_module(node.module)
+            found.append(Import(file, node.lineno, node.module, target is not None))
+            if target is None:
+                continue
+            match = _FROM.match(source, offset(node.lineno, node.col_offset))
+            assert match is not None, (file, node.lineno)
+            edits.append((match.start(1), match.end(1), target.encode()))
+        elif (isinstance(node, ast.Call) and node.args and _is_importorskip(node.func)
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+              and _is_numpy(node.args[0].value)):
+            literal = node.args[0]
+            assert literal.end_lineno is not None and literal.end_col_offset is not None
+            name = str(literal.value)
+            target = safearray_module(name)
+            found.append(Import(file, node.lineno, name, target is not None))
+            if target is None:
+                continue
+            start = offset(literal.lineno, literal.col_offset)
+            end = offset(literal.end_lineno, literal.end_col_offset)
+            quote = source[end - 1:end]
+            edits.append((start, end, quote + target.encode() + quote))
+    for start, end, text in sorted(edits, reverse=True):
+        source = source[:start] + text + source[end:]
+    return source, found
+
+
+def lay_out(library: Library, source: Path) -> tuple[dict[Flavour, Path], list[Import]]:
+    """Fresh copies of the sdist for both runs; the NumPy imports of the safearray copy."""
+    copies: dict[Flavour, Path] = {}
+    imports: list[Import] = []
+    for flavour in FLAVOURS:
+        copy = WORK / flavour / library.name
+        if copy.exists():
+            shutil.rmtree(copy)
+        shutil.copytree(source, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        copies[flavour] = copy
+        (WORK / "records").mkdir(exist_ok=True)
+    for path in sorted(copies["safearray"].rglob("*.py")):
+        original = path.read_bytes()
+        if b"numpy" not in original:
+            continue
+        try:
+            new, found = rewrite(original, str(path.relative_to(copies["safearray"])))
+        except SyntaxError:
+            continue  # not Python 3 (a file no test imports)
+        imports.extend(found)
+        if new != original:
+            path.write_bytes(new)
+    return copies, imports
+
+
+# --- running ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class TestRun:
+    outcome: Outcome
+    message: str = ""
+    where: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class WarningSite:
+    category: str
+    where: str
+    message: str
+    count: int
+    tests: int
+
+
+@dataclasses.dataclass
+class Run:
+    tests: dict[str, TestRun]
+    collect_errors: dict[str, TestRun]
+    warnings: collections.Counter[str]  # by category name
+    sites: list[WarningSite]  # safearray's warnings, by place
+    finished: bool
+    seconds: float
+
+
+#: pytest's configuration files, in the order it looks for them, and how each says it is one.
+_CONFIGS = (("pytest.ini", ""), (".pytest.ini", ""), ("pytest.toml", ""),
+            (".pytest.toml", ""), ("pyproject.toml", "[tool.pytest"), ("tox.ini", "[pytest]"),
+            ("setup.cfg", "[tool:pytest]"))
+
+
+def find_config(copy: Path) -> Path:
+    """The library's own pytest configuration file, or an empty one: never one that pytest
+    would find above the copy (this repository's own)."""
+    for name, header in _CONFIGS:
+        path = copy / name
+        if path.is_file() and header in path.read_text(encoding="utf-8", errors="replace"):
+            return path
+    empty = WORK / "pytest.ini"
+    if not empty.exists():
+        empty.write_text("[pytest]\n", encoding="utf-8")
+    return empty
+
+
+def _command(library: Library, copy: Path) -> list[str]:
+    return [sys.executable, "-m", "pytest", *library.tests, "-c", str(find_config(copy)),
+            "--rootdir", str(copy), "--confcutdir", str(copy), "-q", "-p", "no:cacheprovider",
+            "-p", "suites", "-W", "always", "--continue-on-collection-errors"]
+
+
+def run_suite(library: Library, flavour: Flavour, copy: Path, policy: str,
+              timeout: float) -> Run:
+    record = WORK / "records" / f"{library.name}-{flavour}.jsonl"
+    record.unlink(missing_ok=True)
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("PYTEST_", "SAFEARRAY_")) and key != "PYTHONPATH"}
+    env.update(PYTHONPATH=os.pathsep.join([str(copy / library.path), str(HERE)]),
+               PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", SUITES_RECORD=str(record),
+               SAFEARRAY_POLICY=policy, PYTHONHASHSEED="0", MPLBACKEND="Agg",
+               PYTHONDONTWRITEBYTECODE="1")
+    started = time.monotonic()
+    log = WORK / "records" / f"{library.name}-{flavour}.log"
+    with open(log, "w", encoding="utf-8") as out:
+        try:
+            subprocess.run(_command(library, copy), cwd=copy, env=env,
+                           stdout=out, stderr=subprocess.STDOUT, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            pass
+    seconds = time.monotonic() - started
+    entries = ([json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+               if record.exists() else [])
+    run = parse_record(entries, seconds)
+    print(f"{seconds:5.0f} s  {library.name} {flavour}: {len(run.tests)} tests"
+          + ("" if run.finished else " (did not finish: see " + str(log) + ")"), file=sys.stderr)
+    return run
+
+
+def parse_record(entries: Iterable[dict[str, Any]], seconds: float) -> Run:
+    phases: dict[str, dict[str, dict[str, Any]]] = collections.defaultdict(dict)
+    collect: dict[str, TestRun] = {}
+    counts: collections.Counter[str] = collections.Counter()
+    sites: collections.Counter[tuple[str, str, str]] = collections.Counter()
+    site_tests: dict[tuple[str, str, str], set[str]] = collections.defaultdict(set)
+    finished = False
+    for entry in entries:
+        kind = entry["kind"]
+        if kind == "test":
+            phases[entry["nodeid"]][entry["when"]] = entry
+        elif kind == "collect":
+            collect[entry["nodeid"]] = TestRun("error", entry["message"], entry["where"])
+        elif kind == "warning":
+            counts[entry["category"]] += entry["count"]
+            if entry["category"] in COUNTED:
+                key = (entry["category"], entry["where"], entry["message"])
+                sites[key] += entry["count"]
+                site_tests[key].add(entry["nodeid"])
+        elif kind == "done":
+            finished = True
+    return Run({nodeid: _outcome(reports) for nodeid, reports in phases.items()}, collect,
+               counts, [WarningSite(*key, count, len(site_tests[key]))
+                        for key, count in sorted(sites.items())], finished, seconds)
+
+
+def _outcome(reports: dict[str, dict[str, Any]]) -> TestRun:
+    """One test's outcome from the reports of its setup, call and teardown."""
+    def made(outcome: Outcome, entry: dict[str, Any]) -> TestRun:
+        return TestRun(outcome, entry["message"], entry["where"])
+
+    setup, call, teardown = (reports.get(when) for when in ("setup", "call", "teardown"))
+    if setup is not None and setup["outcome"] == "failed":
+        return made("error", setup)
+    if setup is not None and setup["outcome"] == "skipped":
+        return made("xfailed" if setup["xfail"] else "skipped", setup)
+    if call is None:
+        return TestRun("not run", "the run ended during this test")
+    if call["outcome"] == "failed":
+        return made("failed", call)
+    if call["outcome"] == "skipped":
+        return made("xfailed" if call["xfail"] else "skipped", call)
+    if teardown is not None and teardown["outcome"] == "failed":
+        return made("error", teardown)
+    return made("xpassed" if call["xfail"] else "passed", call)
+
+
+# --- judging and reporting --------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class TestReport:
+    nodeid: str
+    numpy: TestRun
+    safearray: TestRun
+    verdict: Verdict
+
+
+@dataclasses.dataclass(frozen=True)
+class Counts:
+    tests: int
+    numpy_passed: int
+    safearray_passed: int
+    both_passed: int
+    same: int
+    different: int
+    better: int
+    changed: int
+    shared_writes: int
+    lost_writes: int
+    uncovered: int
+
+
+@dataclasses.dataclass
+class LibraryReport:
+    library: Library
+    runs: dict[Flavour, Run]
+    tests: list[TestReport]
+    imports: list[Import]
+    counts: Counts
+
+
+def _missing(nodeid: str, run: Run) -> TestRun:
+    """A test one run does not have: not collected (its module failed), or not reached."""
+    for where, error in sorted(run.collect_errors.items(), key=lambda item: -len(item[0])):
+        if nodeid.startswith(where):
+            return TestRun("not run", f"not collected: {error.message}", error.where)
+    return TestRun("not run", "not reached: the run did not finish" if not run.finished
+                   else "not collected")
+
+
+def judge(library: Library, runs: dict[Flavour, Run], imports: list[Import]) -> LibraryReport:
+    nodeids = sorted(set(runs["numpy"].tests) | set(runs["safearray"].tests))
+    tests: list[TestReport] = []
+    for nodeid in nodeids:
+        numpy_run, sa_run = (runs[flavour].tests.get(nodeid) or _missing(nodeid, runs[flavour])
+                             for flavour in FLAVOURS)
+        numpy_ok, sa_ok = numpy_run.outcome == "passed", sa_run.outcome == "passed"
+        verdict: Verdict = ("same" if numpy_run.outcome == sa_run.outcome
+                            else "different" if numpy_ok
+                            else "better" if sa_ok else "changed")
+        tests.append(TestReport(nodeid, numpy_run, sa_run, verdict))
+    verdicts = collections.Counter(test.verdict for test in tests)
+    warned = runs["safearray"].warnings
+    counts = Counts(
+        tests=len(tests),
+        numpy_passed=sum(t.numpy.outcome == "passed" for t in tests),
+        safearray_passed=sum(t.safearray.outcome == "passed" for t in tests),
+        both_passed=sum(t.numpy.outcome == t.safearray.outcome == "passed" for t in tests),
+        same=verdicts["same"], different=verdicts["different"], better=verdicts["better"],
+        changed=verdicts["changed"], shared_writes=warned["SharedWriteWarning"],
+        lost_writes=warned["LostWriteWarning"], uncovered=warned["UncoveredWarning"])
+    return LibraryReport(library, runs, tests, imports, counts)
+
+
+def total(reports: Sequence[LibraryReport]) -> Counts:
+    fields = [field.name for field in dataclasses.fields(Counts)]
+    return Counts(*(sum(getattr(r.counts, name) for r in reports) for name in fields))
+
+
+_COLUMNS = (("tests", "tests"), ("numpy_passed", "numpy ok"), ("both_passed", "both ok"),
+            ("different", "different"), ("better", "better"), ("changed", "changed"),
+            ("shared_writes", "SharedWrite"), ("lost_writes", "LostWrite"),
+            ("uncovered", "Uncovered"))
+
+
+def format_summary(reports: Sequence[LibraryReport], policy: str) -> str:
+    versions = (f"numpy {importlib.metadata.version('numpy')}, safearray "
+                f"{importlib.metadata.version('safearray')}, Python {platform.python_version()}, "
+                f"policy {policy}")
+    rows = [("library", *(title for _, title in _COLUMNS))]
+    for report in reports:
+        rows.append((report.library.pin, *(str(getattr(report.counts, name))
+                                           for name, _ in _COLUMNS)))
+    rows.append(("total", *(str(getattr(total(reports), name)) for name, _ in _COLUMNS)))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [versions, ""]
+    for row in rows:
+        lines.append("  ".join([row[0].ljust(widths[0]),
+                                *(cell.rjust(width) for cell, width in zip(row[1:], widths[1:]))]))
+    lines.append("")
+    lines.append("numpy ok: passed with NumPy; both ok: passed in both runs; different: passed with "
+                 "NumPy only; better: with safearray only; changed: neither, another outcome; the "
+                 "warnings are the safearray run's.")
+    for report in reports:
+        left = collections.Counter(i.module for i in report.imports if not i.rewritten)
+        if left:
+            kept = ", ".join(f"{module} ({count})" for module, count in sorted(left.items()))
+            lines.append(f"{report.library.name}: imports left on NumPy: {kept}")
+        for flavour in FLAVOURS:
+            if not report.runs[flavour].finished:
+                lines.append(f"{report.library.name}: the {flavour} run did not finish")
+    return "\n".join(lines)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= CLIP else text[:CLIP] + "..."
+
+
+def format_list(report: LibraryReport) -> str:
+    lib, c = report.library, report.counts
+    lines = [f"== {lib.pin} ({lib.note or 'sdist'}; sha256 {lib.sha256[:12]}...): {c.different} "
+             f"different, {c.better} better, {c.changed} changed"]
+    for test in report.tests:
+        if test.verdict == "same":
+            continue
+        lines.append(f"  {test.verdict:9}  {test.nodeid}  "
+                     f"[{test.numpy.outcome} -> {test.safearray.outcome}]")
+        for flavour, run in (("numpy", test.numpy), ("safearray", test.safearray)):
+            if run.outcome not in ("passed", "xpassed") and (flavour == "safearray"
+                                                           or test.verdict != "different"):
+                where = f" (at {run.where})" if run.where else ""
+                lines.append(f"             {flavour:9}  {_clip(run.message)}{where}")
+    for flavour in FLAVOURS:
+        for nodeid, error in sorted(report.runs[flavour].collect_errors.items()):
+            lines.append(f"  collection error ({flavour})  {nodeid}: {_clip(error.message)}"
+                         + (f" (at {error.where})" if error.where else ""))
+    for site in report.runs["safearray"].sites:
+        lines.append(f"  {site.category} x{site.count} in {site.tests} tests at {site.where}: "
+                     f"{_clip(site.message)}")
+    left = sorted({(i.module, i.file, i.line) for i in report.imports if not i.rewritten})
+    for module, file, line in left:
+        lines.append(f"  left on NumPy: {module} at {file}:{line}")
+    return "\n".join(lines)
+
+
+def _to_json(reports: Sequence[LibraryReport], policy: str) -> dict[str, object]:
+    def run_json(run: Run) -> dict[str, object]:
+        return {"finished": run.finished, "warnings": dict(sorted(run.warnings.items())),
+                "collect_errors": {k: dataclasses.asdict(v)
+                                   for k, v in sorted(run.collect_errors.items())},
+                "safearray_warning_sites": [dataclasses.asdict(s) for s in run.sites]}
+
+    return {
+        "numpy": importlib.metadata.version("numpy"),
+        "safearray": importlib.metadata.version("safearray"),
+        "python": platform.python_version(), "policy": policy,
+        "total": dataclasses.asdict(total(reports)),
+        "libraries": [{
+            "name": r.library.name, "pin": r.library.pin, "sdist": r.library.sdist,
+            "sha256": r.library.sha256, "counts": dataclasses.asdict(r.counts),
+            "runs": {flavour: run_json(r.runs[flavour]) for flavour in FLAVOURS},
+            "imports": [dataclasses.asdict(i) for i in r.imports],
+            "tests": [dataclasses.asdict(t) for t in r.tests],
+        } for r in reports],
+    }
+
+
+def _jobs(libraries: Sequence[Library]) -> Iterator[tuple[Library, Flavour]]:
+    for library in libraries:
+        for flavour in FLAVOURS:
+            yield library, flavour
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0] if __doc__ else None)
+    parser.add_argument("--list", action="store_true",
+                        help="list every test that is not the same, and safearray's warnings")
+    parser.add_argument("--json", metavar="FILE", help="also write every test of both runs")
+    parser.add_argument("--only", metavar="NAME", action="append",
+                        help="only the libraries whose name contains this (repeatable)")
+    parser.add_argument("--policy", choices=("allow", "warn", "raise"), default="warn",
+                        help="SAFEARRAY_POLICY for both runs (default warn)")
+    parser.add_argument("--workers", type=int, default=2, help="runs at once (default 2)")
+    parser.add_argument("--timeout", type=float, default=300.0,
+                        help="seconds one run of one suite may take (default 300)")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    libraries = [lib for lib in LIBRARIES
+                 if not args.only or any(name in lib.name for name in args.only)]
+    if not libraries:
+        parser.error(f"no library matches {args.only}; they are "
+                     + ", ".join(lib.name for lib in LIBRARIES))
+    WORK.mkdir(exist_ok=True)
+    copies: dict[str, dict[Flavour, Path]] = {}
+    imports: dict[str, list[Import]] = {}
+    for library in libraries:
+        copies[library.name], imports[library.name] = lay_out(library, fetch(library))
+    # the longest suites first, so that two workers end together
+    jobs = sorted(_jobs(libraries), key=lambda job: job[0].name != "opt_einsum")
+    with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
+        futures = {job: pool.submit(run_suite, job[0], job[1], copies[job[0].name][job[1]],
+                                    args.policy, args.timeout) for job in jobs}
+    reports = [judge(lib, {flavour: futures[lib, flavour].result() for flavour in FLAVOURS},
+                     imports[lib.name]) for lib in libraries]
+    if args.list:
+        for report in reports:
+            print(format_list(report), end="\n\n")
+    print(format_summary(reports, args.policy))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as file:
+            json.dump(_to_json(reports, args.policy), file, indent=1)
+            file.write("\n")
+    print(f"{time.monotonic() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
