@@ -96,6 +96,8 @@ Outcome = Literal["passed", "failed", "error", "skipped", "xfailed", "xpassed", 
 Verdict = Literal["same", "different", "better", "changed"]
 
 FLAVOURS: tuple[Flavour, ...] = ("numpy", "safearray")
+#: The suites that take longest, started first so that the workers end together.
+LONG = ("networkx", "opt_einsum", "filterpy")
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".suites"
 SEED = 20240607
@@ -111,7 +113,7 @@ class Library:
     version: str
     sdist: str  # the file pip downloads
     sha256: str
-    tests: tuple[str, ...]  # pytest arguments, relative to the unpacked sdist
+    args: tuple[str, ...]  # pytest arguments (paths relative to the unpacked sdist), both runs
     path: str = "."  # what goes on PYTHONPATH, relative to the unpacked sdist
     note: str = ""
 
@@ -137,6 +139,17 @@ LIBRARIES: tuple[Library, ...] = (
             "76a5653e686f617a42922d546a239e9efce72e6b35411b7750a1d12dcba03031",
             ("tests", "--ignore=tests/test_performance.py"),
             note="tests/test_performance.py times itself, left out"),
+    Library("emcee", "emcee", "3.1.6", "emcee-3.1.6.tar.gz",
+            "11af4daf6ab8f9ca69681e3c29054665db7bbd87fd4eb8e437d2c3a1248c637d",
+            ("src/emcee/tests/unit",), path="src",
+            note="the unit tests; the integration tests take three minutes"),
+    Library("skfuzzy", "scikit-fuzzy", "0.5.0", "scikit_fuzzy-0.5.0.tar.gz",
+            "2ee5340523aa7635ca568b9d8029c7738d05f9ea550fc89d4054b4cb50f34e7f",
+            ("skfuzzy", "-o", "addopts="),
+            note="addopts (--maxfail=1 --failed-first -s) cleared; uses scipy"),
+    Library("networkx", "networkx", "3.6.1", "networkx-3.6.1.tar.gz",
+            "26b7c357accc0c8cde558ad486283728b65b6a95d85ee1cd66bafab4c8168509",
+            ("networkx",), note="uses scipy.sparse; pandas, pygraphviz, lxml tests skip themselves"),
 )
 
 
@@ -227,8 +240,24 @@ def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str])
     _flush_warnings()
 
 
+def _bound_modules() -> dict[str, int]:
+    """How many of the copy's modules bind the module ``safearray``, or ``numpy``, to a global:
+    the check that the rewrite reached the code that runs."""
+    found = {"safearray": 0, "numpy": 0}
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if not isinstance(file, str) or not file.startswith(_root + os.sep):
+            continue
+        values = list(vars(module).values())
+        for name in found:
+            if sys.modules.get(name) is not None and any(v is sys.modules[name] for v in values):
+                found[name] += 1
+    return found
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _flush_warnings()
+    _write({"kind": "modules", **_bound_modules()})
     _write({"kind": "done", "exitstatus": int(exitstatus)})
 
 
@@ -418,6 +447,7 @@ class Run:
     collect_errors: dict[str, TestRun]
     warnings: collections.Counter[str]  # by category name
     sites: list[WarningSite]  # safearray's warnings, by place
+    modules: dict[str, int]  # the copy's modules that bind safearray / numpy (module globals)
     finished: bool
     seconds: float
 
@@ -442,7 +472,7 @@ def find_config(copy: Path) -> Path:
 
 
 def _command(library: Library, copy: Path) -> list[str]:
-    return [sys.executable, "-m", "pytest", *library.tests, "-c", str(find_config(copy)),
+    return [sys.executable, "-m", "pytest", *library.args, "-c", str(find_config(copy)),
             "--rootdir", str(copy), "--confcutdir", str(copy), "-q", "-p", "no:cacheprovider",
             "-p", "suites", "-W", "always", "--continue-on-collection-errors"]
 
@@ -481,6 +511,7 @@ def parse_record(entries: Iterable[dict[str, Any]], seconds: float) -> Run:
     sites: collections.Counter[tuple[str, str, str]] = collections.Counter()
     site_tests: dict[tuple[str, str, str], set[str]] = collections.defaultdict(set)
     finished = False
+    modules: dict[str, int] = {}
     for entry in entries:
         kind = entry["kind"]
         if kind == "test":
@@ -493,11 +524,13 @@ def parse_record(entries: Iterable[dict[str, Any]], seconds: float) -> Run:
                 key = (entry["category"], entry["where"], entry["message"])
                 sites[key] += entry["count"]
                 site_tests[key].add(entry["nodeid"])
+        elif kind == "modules":
+            modules = {name: entry[name] for name in ("safearray", "numpy")}
         elif kind == "done":
             finished = True
     return Run({nodeid: _outcome(reports) for nodeid, reports in phases.items()}, collect,
                counts, [WarningSite(*key, count, len(site_tests[key]))
-                        for key, count in sorted(sites.items())], finished, seconds)
+                        for key, count in sorted(sites.items())], modules, finished, seconds)
 
 
 def _outcome(reports: dict[str, dict[str, Any]]) -> TestRun:
@@ -637,6 +670,10 @@ def format_list(report: LibraryReport) -> str:
     lib, c = report.library, report.counts
     lines = [f"== {lib.pin} ({lib.note or 'sdist'}; sha256 {lib.sha256[:12]}...): {c.different} "
              f"different, {c.better} better, {c.changed} changed"]
+    for flavour in FLAVOURS:
+        bound = report.runs[flavour].modules
+        lines.append(f"  {flavour} run: {len(report.runs[flavour].tests)} tests; modules binding "
+                     f"safearray {bound.get('safearray', 0)}, numpy {bound.get('numpy', 0)}")
     for test in report.tests:
         if test.verdict == "same":
             continue
@@ -662,7 +699,7 @@ def format_list(report: LibraryReport) -> str:
 
 def _to_json(reports: Sequence[LibraryReport], policy: str) -> dict[str, object]:
     def run_json(run: Run) -> dict[str, object]:
-        return {"finished": run.finished, "warnings": dict(sorted(run.warnings.items())),
+        return {"finished": run.finished, "modules": run.modules, "warnings": dict(sorted(run.warnings.items())),
                 "collect_errors": {k: dataclasses.asdict(v)
                                    for k, v in sorted(run.collect_errors.items())},
                 "safearray_warning_sites": [dataclasses.asdict(s) for s in run.sites]}
@@ -713,8 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     imports: dict[str, list[Import]] = {}
     for library in libraries:
         copies[library.name], imports[library.name] = lay_out(library, fetch(library))
-    # the longest suites first, so that two workers end together
-    jobs = sorted(_jobs(libraries), key=lambda job: job[0].name != "opt_einsum")
+    jobs = sorted(_jobs(libraries), key=lambda job: LONG.index(job[0].name) if job[0].name in LONG else len(LONG))
     with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
         futures = {job: pool.submit(run_suite, job[0], job[1], copies[job[0].name][job[1]],
                                     args.policy, args.timeout) for job in jobs}

@@ -1303,7 +1303,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
                     f"__array__(dtype={dtype!r}, copy=False): changing dtype from {a.dtype} "
                     f"needs a copy."
                 )
-            converted: NDArray[Any] = a.astype(dtype)
+            converted: NDArray[Any] = a.astype(dtype, order="C")  # NumPy's __array__: C order
             return converted
         if copy:
             copied: NDArray[Any] = a.copy()

@@ -430,7 +430,10 @@ def call(func: Callable[..., Any], row: Row, x: Any) -> tuple[Any, type[BaseExce
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # NumPy's RuntimeWarning, RankWarning, ComplexWarning...
         warnings.simplefilter("error", sa.MutationWarning)  # ...but no function here writes
-        args, kwargs = row(x)
+        try:
+            args, kwargs = row(x)  # a row may prepare its arguments with NumPy (searchsorted sorts)
+        except TypeError as exc:
+            return None, type(exc)
         if _lapack(func) and not all(_finite(a) for a in (*args, *kwargs.values())):
             reject()  # LAPACK's SVD and eigen solvers may never return on NaN or infinity
         try:
