@@ -147,8 +147,11 @@ def test_flat_reads_as_numpy_and_knows_its_base() -> None:
 def _resize_outcome(make: Callable[[Any], Any], ns: Any) -> tuple[bool, Any]:
     a = ns.zeros(3)
     held = make(a)  # noqa: F841  (keeps what the case keeps alive)
-    ok, err = outcome(a.resize, 5)
-    return ok, type(err) if not ok else a.shape
+    try:
+        a.resize(5)  # called directly: NumPy's count of references through a bound method
+    except ValueError:  # passed around differs from one CPython to the next
+        return False, ValueError
+    return True, a.shape
 
 
 @pytest.mark.parametrize("case", ["alone", "second name", "in a list", "a view alive"])
