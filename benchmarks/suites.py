@@ -170,8 +170,12 @@ def _write(entry: dict[str, object]) -> None:
 
 
 def _first_line(text: str) -> str:
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    return line[:CLIP]
+    """The first line of ``text``, with the next two when it is short (``assert False``, then
+    pytest's ``where ...``; ``Regex pattern did not match.``, then the regex and the message)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and len(lines[0]) < 60:
+        lines = lines[:3]
+    return " | ".join(lines[:1] if lines and len(lines[0]) >= 60 else lines)[:CLIP]
 
 
 def _failure(longrepr: object) -> tuple[str, str]:
@@ -439,6 +443,7 @@ class WarningSite:
     message: str
     count: int
     tests: int
+    example: str  # the first test (node id) that gave it
 
 
 @dataclasses.dataclass
@@ -529,7 +534,7 @@ def parse_record(entries: Iterable[dict[str, Any]], seconds: float) -> Run:
         elif kind == "done":
             finished = True
     return Run({nodeid: _outcome(reports) for nodeid, reports in phases.items()}, collect,
-               counts, [WarningSite(*key, count, len(site_tests[key]))
+               counts, [WarningSite(*key, count, len(site_tests[key]), min(site_tests[key]))
                         for key, count in sorted(sites.items())], modules, finished, seconds)
 
 
@@ -689,8 +694,8 @@ def format_list(report: LibraryReport) -> str:
             lines.append(f"  collection error ({flavour})  {nodeid}: {_clip(error.message)}"
                          + (f" (at {error.where})" if error.where else ""))
     for site in report.runs["safearray"].sites:
-        lines.append(f"  {site.category} x{site.count} in {site.tests} tests at {site.where}: "
-                     f"{_clip(site.message)}")
+        lines.append(f"  {site.category} x{site.count} in {site.tests} tests (such as "
+                     f"{site.example or 'collection'}) at {site.where}: {_clip(site.message)}")
     left = sorted({(i.module, i.file, i.line) for i in report.imports if not i.rewritten})
     for module, file, line in left:
         lines.append(f"  left on NumPy: {module} at {file}:{line}")

@@ -986,6 +986,19 @@ class _PyBase:
     """Pure-Python twin of ``safearray._speedups.ArrayBase``: the five fields of a tagged array."""
 
     __slots__ = ("_a", "_base", "_src", "_op", "_policy", "_views", "__weakref__")
+
+    if not TYPE_CHECKING:
+
+        @property
+        def __class__(self):
+            # ``type(x)`` everywhere, except to NumPy's own Python code (numpy.testing,
+            # numpy.polynomial, numpy.ma, ...), called with SafeArrays by drop-in code: its
+            # ``isinstance(x, ndarray)`` checks then take the path they take for an ndarray
+            # (the ones that matter convert with ``np.asarray`` next, which unwraps)
+            if _getframe(1).f_globals.get("__name__", "").startswith("numpy."):
+                return _ndarray
+            return _type(self)
+
     _a: Any  # the ndarray (typed Any inside safearray: NumPy's stubs are looser than strict checkers)
     _base: object
     _src: object
@@ -1025,15 +1038,6 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     if not TYPE_CHECKING:
 
-        @property
-        def __class__(self):
-            # ``type(x)`` everywhere, except to NumPy's own Python code (numpy.testing,
-            # numpy.polynomial, numpy.ma, ...), called with SafeArrays by drop-in code: its
-            # ``isinstance(x, ndarray)`` checks then take the path they take for an ndarray
-            # (the ones that matter convert with ``np.asarray`` next, which unwraps)
-            if _getframe(1).f_globals.get("__name__", "").startswith("numpy."):
-                return _ndarray
-            return _type(self)
 
         def __class_getitem__(cls, params):
             # ``np.ndarray[tuple[int], np.dtype[T]]``, NumPy's two parameters (shape, dtype),

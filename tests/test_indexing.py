@@ -55,7 +55,12 @@ def is_advanced(key: Any) -> bool:
 
 def check_index(raw: np.ndarray, owner: str, key: Any) -> None:
     tagged, memory, base = tagged_pair(raw, owner)
-    expected = raw[key]
+    try:
+        expected = raw[key]
+    except IndexError as exc:  # a key this NumPy refuses (NumPy 2.5: empty lists broadcast)
+        with pytest.raises(type(exc)):
+            tagged[key]
+        return
     result = tagged[key]
     record = isinstance(expected, np.void) and raw.dtype.names is not None
     if record:  # NumPy's record is a view into the array: a 0-d View of that element
