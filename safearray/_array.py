@@ -783,11 +783,21 @@ _INPLACE_NAMES = {
 }
 
 
+def _field_key(a: NDArray[Any], key: int) -> str:
+    """``rec[0]`` on a record (a 0-d structured array): the name of that field."""
+    names = a.dtype.names or ()
+    if not -len(names) <= key < len(names):
+        raise IndexError(f"invalid index {key} for a record of {len(names)} fields")
+    return names[key]
+
+
 def _store(self: SafeArray, key: Any, value: Any) -> None:
     """``self._a[key] = value`` with tagged keys and values unwrapped; read-only is ReadOnlyError."""
     t = _type(key)
     if t is Copy or t is View:
         key = key._a
+    elif t is int and self._a.ndim == 0 and self._a.dtype.names is not None:
+        key = _field_key(self._a, key)
     t = _type(value)
     if t is Copy or t is View:
         value = value._a
@@ -1220,6 +1230,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         if t is Copy or t is View:
             key = key._a
         a = self._a
+        if t is int and a.ndim == 0 and a.dtype.names is not None:  # rec[0]: a field by position
+            key, t = _field_key(a, key), str
         r = a[key]
         if type(r) is not _ndarray:
             if type(r) is not _void or a.dtype.names is None:
@@ -1254,12 +1266,25 @@ class SafeArray(_Base, Generic[ScalarT_co]):
             _store(self, key, value)
 
     def __len__(self) -> int:
-        n: int = len(self._a)
+        try:
+            n: int = len(self._a)
+        except TypeError:
+            names = self._a.dtype.names
+            if self._a.ndim or names is None:
+                raise
+            return len(names)  # a record: its number of fields, as NumPy's
         return n
 
     def __iter__(self) -> Iterator[Any]:
         if self._a.ndim == 0:
-            raise TypeError("iteration over a 0-d array")
+            names = self._a.dtype.names
+            if names is None:
+                raise TypeError("iteration over a 0-d array")
+            fields: list[Any] = [self[name] for name in names]
+            return iter(fields)  # a record: its fields' values
+        return self._items()
+
+    def _items(self) -> Iterator[Any]:
         for i in range(len(self._a)):
             yield self[i]
 

@@ -84,11 +84,22 @@ _TEMP_OUT_POSITIONAL = _TEMP_OUT_KEYWORD = (-1, False)
 _TEMP_OUT = -1  # both unknown until calibrated
 
 
-class ufunc:
+class _UfuncType(type):
+    """``isinstance(f, sa.ufunc)`` holds for safearray's ufuncs and NumPy's alike, as drop-in
+    code that checks ``isinstance(np.fmin, np.ufunc)`` expects."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return type.__instancecheck__(cls, obj) or isinstance(obj, np.ufunc)
+
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return type.__subclasscheck__(cls, sub) or issubclass(sub, np.ufunc)
+
+
+class ufunc(metaclass=_UfuncType):
     """A NumPy ufunc whose results (and those of its methods) are tagged arrays.
 
     Attributes that are not methods (``nin``, ``nout``, ``identity``, ``types``,
-    ...) are the NumPy ufunc's own.
+    ...) are the NumPy ufunc's own; ``isinstance(f, sa.ufunc)`` holds for NumPy's ufuncs too.
 
     Examples
     --------
@@ -283,40 +294,47 @@ def _method_caller(kind: str, name: str) -> Callable[..., Any]:
 _CALLERS: dict[tuple[str, str], Callable[..., Any]] = {}
 
 
-class _RandomWrapper:
-    """Common part of :class:`Generator` and :class:`RandomState`: methods give tagged arrays."""
+class _NumPysToo(type):
+    """The metaclass of :class:`Generator` and :class:`RandomState`: ``isinstance(x,
+    sa.random.Generator)`` holds for NumPy's own Generators too, as drop-in code that checks
+    a NumPy object against ``np.random.Generator`` expects."""
 
-    __slots__ = ("_g",)
-    _g: Any
-    _kind = ""
+    _numpy: type
 
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._g, name)
-        if name.startswith("_") or not callable(attr):
-            return attr
-        caller = _method_caller(self._kind, name)
-        g = self._g
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, cls._numpy)
 
-        def method(*args: Any, **kwargs: Any) -> Any:
-            return call_function(caller, (g, *args), kwargs)
+    def __subclasscheck__(cls, sub: type) -> bool:
+        return issubclass(sub, cls._numpy)
+
+
+def _delegate(cls: Any, kind: str) -> None:
+    """Give ``cls`` every public method of NumPy's ``cls._numpy``, run on the NumPy object it
+    holds (``self._g``, which shares its bit generator) with the results tagged: NumPy's own
+    code calls NumPy's methods on that object, never these."""
+    for name in dir(cls._numpy):
+        attr = getattr(cls._numpy, name)
+        if name.startswith("_") or name in vars(cls) or not callable(attr):
+            continue
+        caller = _method_caller(kind, name)
+
+        def method(self: Any, *args: Any, __caller: Callable[..., Any] = caller, **kwargs: Any) -> Any:
+            return call_function(__caller, (self._g, *args), kwargs)
 
         method.__name__ = name
-        method.__doc__ = getattr(attr, "__doc__", None)
-        return method
-
-    def shuffle(self, x: Any, axis: int = 0) -> None:
-        """Shuffle ``x`` in place (a checked write), as NumPy's ``shuffle``."""
-        if self._kind == "Generator":
-            call_function(_shuffle, (self._g, x), {"axis": axis})
-        else:
-            call_function(_legacy_shuffle_of, (self._g, x), {})
+        method.__qualname__ = f"{cls.__name__}.{name}"
+        method.__doc__ = (f":meth:`numpy.random.{kind}.{name}`, run on NumPy's {kind}; arrays "
+                          f"come back as Copies (see NumPy's documentation of the method).")
+        setattr(cls, name, method)
 
 
-class Generator(_RandomWrapper):
+class Generator(np.random.Generator, metaclass=_NumPysToo):
     """A :class:`numpy.random.Generator` whose results are Copies.
 
-    ``shuffle`` writes into its argument, so it goes through the write policy;
-    ``out=`` arguments (``rng.random(out=x)``) are judged writes that return ``x`` itself.
+    It is a NumPy Generator (SciPy and other libraries accept it as one), and
+    ``isinstance(x, sa.random.Generator)`` holds for NumPy's Generators too. ``shuffle``
+    writes into its argument, so it goes through the write policy; ``out=`` arguments
+    (``rng.random(out=x)``) are judged writes that return ``x`` itself.
 
     Examples
     --------
@@ -326,28 +344,35 @@ class Generator(_RandomWrapper):
     'Copy'
     """
 
-    __slots__ = ()
-    _kind = "Generator"
+    __slots__ = ("_g",)
+    _g: np.random.Generator
+    _numpy = np.random.Generator
 
     def __init__(self, bit_generator: Any) -> None:
-        if isinstance(bit_generator, Generator):
+        if type(bit_generator) is Generator:
             bit_generator = bit_generator._g
-        self._g = bit_generator if isinstance(bit_generator, np.random.Generator) else (
+        inner = bit_generator if isinstance(bit_generator, np.random.Generator) else (
             np.random.Generator(bit_generator))
+        np.random.Generator.__init__(self, inner.bit_generator)
+        self._g = inner
 
-    def spawn(self, n_children: int) -> list[Generator]:
-        """Independent child Generators, as :meth:`numpy.random.Generator.spawn`."""
+    def shuffle(self, x: Any, axis: int = 0) -> None:
+        """Shuffle ``x`` in place (a checked write), as NumPy's ``shuffle``."""
+        call_function(_shuffle, (self._g, x), {"axis": axis})
+
+    def spawn(self, n_children: int) -> list[np.random.Generator]:
+        """Independent child Generators (safearray's), as :meth:`numpy.random.Generator.spawn`."""
         return [Generator(g) for g in self._g.spawn(n_children)]
 
-    def __repr__(self) -> str:
-        return repr(self._g)  # NumPy's: Generator(PCG64) at 0x...
-
-    def __str__(self) -> str:
-        return str(self._g)  # NumPy's: Generator(PCG64)
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Generator, (self._g,))
 
 
-class RandomState(_RandomWrapper):
+class RandomState(np.random.RandomState, metaclass=_NumPysToo):
     """NumPy's legacy :class:`numpy.random.RandomState` whose results are Copies.
+
+    It is a NumPy RandomState, and ``isinstance(x, sa.random.RandomState)`` holds for
+    NumPy's own (``np.random.mtrand._rand``, ...).
 
     Examples
     --------
@@ -356,17 +381,23 @@ class RandomState(_RandomWrapper):
     'Copy'
     """
 
-    __slots__ = ()
-    _kind = "RandomState"
+    __slots__ = ("_g",)
+    _g: np.random.RandomState
+    _numpy = np.random.RandomState
 
     def __init__(self, seed: Any = None) -> None:
-        self._g = seed if isinstance(seed, np.random.RandomState) else np.random.RandomState(seed)
+        if type(seed) is RandomState:
+            seed = seed._g
+        inner = seed if isinstance(seed, np.random.RandomState) else np.random.RandomState(seed)
+        np.random.RandomState.__init__(self, getattr(inner, "_bit_generator"))
+        self._g = inner
 
-    def __repr__(self) -> str:
-        return repr(self._g)  # NumPy's: RandomState(MT19937) at 0x...
+    def shuffle(self, x: Any) -> None:
+        """Shuffle ``x`` in place (a checked write), as NumPy's ``shuffle``."""
+        call_function(_legacy_shuffle_of, (self._g, x), {})
 
-    def __str__(self) -> str:
-        return str(self._g)  # NumPy's: RandomState(MT19937)
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RandomState, (self._g,))
 
 
 def _shuffle(gen: np.random.Generator, x: Any, axis: int = 0) -> None:
@@ -386,7 +417,7 @@ def _default_rng(seed: Any = None) -> Generator:
     >>> sa.random.default_rng(42).integers(0, 10, size=3).shape
     (3,)
     """
-    if isinstance(seed, Generator):
+    if type(seed) is Generator:
         return seed
     return Generator(np.random.default_rng(seed))
 
@@ -410,6 +441,8 @@ _legacy_shuffle_of.__name__ = "random.RandomState.shuffle"
 writes_into(_shuffle, 1, "x")
 writes_into(_legacy_shuffle, 0, "x")
 writes_into(_legacy_shuffle_of, 1, "x")
+_delegate(Generator, "Generator")
+_delegate(RandomState, "RandomState")
 
 
 # ----------------------------------------------------------------------------------
@@ -633,6 +666,7 @@ def _build() -> dict[str, Any]:
     mirror["memmap"] = memmap
     mirror["vectorize"] = vectorize
     mirror["ndarray"] = NDARRAY
+    mirror["ufunc"] = ufunc
     mirror["frompyfunc"] = _frompyfunc
     return mirror
 

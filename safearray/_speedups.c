@@ -486,6 +486,28 @@ is_element(PyObject *a, PyObject *key, PyObject *r)
     return found;
 }
 
+/* `rec[0]` on a record (a 0-d structured array): the name of that field, as NumPy's record
+   takes a position; any other key as it is (borrowed; NULL with an error set). */
+static PyObject *
+field_key(PyObject *a, PyObject *key)
+{
+    PyArray_Descr *descr = PyArray_DESCR((PyArrayObject *)a);
+    if (!PyLong_Check(key) || PyArray_NDIM((PyArrayObject *)a) != 0 || !PyDataType_HASFIELDS(descr)) {
+        return key;
+    }
+    PyObject *names = PyDataType_NAMES(descr);
+    Py_ssize_t i = PyLong_AsSsize_t(key);
+    if (i == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(names);
+    if (i < -n || i >= n) {
+        PyErr_Format(PyExc_IndexError, "invalid index %zd for a record of %zd fields", i, n);
+        return NULL;
+    }
+    return PyTuple_GET_ITEM(names, i < 0 ? i + n : i);
+}
+
 static PyObject *
 ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
 {
@@ -499,6 +521,10 @@ ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
     }
     if (IS_TAGGED(key) && ((ArrayBaseObject *)key)->a != NULL) {
         key = ((ArrayBaseObject *)key)->a;
+    }
+    key = field_key(self->a, key);
+    if (key == NULL) {
+        return NULL;
     }
     PyObject *r = PyObject_GetItem(self->a, key);
     if (r == NULL) {
@@ -593,7 +619,8 @@ ArrayBase_ass_subscript(ArrayBaseObject *self, PyObject *key, PyObject *value)
         Py_DECREF(r);
         return 0;
     }
-    if (PyObject_SetItem(self->a, unwrap(key), unwrap(value)) < 0) {
+    PyObject *k = field_key(self->a, unwrap(key));
+    if (k == NULL || PyObject_SetItem(self->a, k, unwrap(value)) < 0) {
         convert_readonly_error(self, key);
         return -1;
     }

@@ -378,6 +378,24 @@ def test_writes_through_a_record_reach_the_array_and_are_judged(mode: str) -> No
         assert shared[0].filename == __file__
 
 
+def test_a_record_reads_and_writes_fields_by_position_as_numpys() -> None:
+    raw = np.array([[(1.0, 2)]], dtype=[("w", float), ("c", int)])
+    ours, theirs = sa.array(raw)[0, 0], raw.copy()[0, 0]
+    assert len(ours) == len(theirs) == 2
+    assert [type(v) for v in ours] == [type(v) for v in theirs] and list(ours) == list(theirs)
+    assert ours[0] == theirs[0] and ours[-1] == theirs[-1] and tuple(ours) == tuple(theirs)
+    with pytest.raises(IndexError):
+        ours[2]
+    expected = raw.copy()
+    expected[0, 0][1] = 7
+    x = sa.array(raw)
+    with sa.policy("allow"):
+        x[0, 0][1] = 7
+    assert_same_array(x, expected)
+    with pytest.raises(TypeError, match="iteration over a 0-d array"):
+        iter(sa.asarray(5.0))
+
+
 def test_a_record_of_a_temporary_is_its_own_copy_and_writes_are_silent() -> None:
     with sa.policy("raise"):
         rec = sa.array(np.zeros(2, dtype=STRUCTURED))[1]

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import types
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,7 @@ def test_constants_dtypes_and_types_are_numpys() -> None:
     assert sa.pi is np.pi and sa.e is np.e and sa.newaxis is None
     assert np.isnan(sa.nan) and sa.inf == np.inf
     for name in ("float32", "float64", "int8", "uint64", "complex128", "bool", "str_", "bytes_", "datetime64",
-                 "timedelta64", "dtype", "generic", "number", "finfo", "iinfo", "errstate", "ufunc"):
+                 "timedelta64", "dtype", "generic", "number", "finfo", "iinfo", "errstate"):
         assert getattr(sa, name) is getattr(np, name)
     assert isinstance(sa.zeros(2), sa.ndarray) and isinstance(np.zeros(2), sa.ndarray)
     assert issubclass(sa.Copy, sa.ndarray) and issubclass(np.recarray, sa.ndarray)
@@ -238,6 +238,61 @@ def test_random_generators_give_copies() -> None:
     rng.shuffle(x)
     assert sorted(x.tolist()) == list(range(10))
     assert isinstance(sa.random.rand(2), sa.Copy)
+
+
+GENERATOR_CALLS: dict[str, Callable[[Any], Any]] = {
+    "random": lambda g: g.random(3), "random scalar": lambda g: g.random(),
+    "normal": lambda g: g.normal(1.0, 2.0, size=(2, 2)), "uniform": lambda g: g.uniform(size=2),
+    "integers": lambda g: g.integers(0, 10, size=4), "integers scalar": lambda g: g.integers(5),
+    "choice": lambda g: g.choice(10, 3, replace=False), "permutation": lambda g: g.permutation(6),
+    "permuted": lambda g: g.permuted(np.arange(6).reshape(2, 3), axis=1),
+    "exponential": lambda g: g.exponential(size=3), "binomial": lambda g: g.binomial(5, 0.5, 3),
+    "multivariate_normal": lambda g: g.multivariate_normal([0, 0], np.eye(2), size=2),
+    "dirichlet": lambda g: g.dirichlet([1, 2, 3]), "bytes": lambda g: g.bytes(4),
+}
+RANDOMSTATE_CALLS: dict[str, Callable[[Any], Any]] = {
+    "rand": lambda r: r.rand(3), "randn": lambda r: r.randn(2, 2), "randint": lambda r: r.randint(0, 9, 4),
+    "random_sample": lambda r: r.random_sample(), "choice": lambda r: r.choice(10, 3, replace=False),
+    "permutation": lambda r: r.permutation(5), "normal": lambda r: r.normal(size=3),
+    "uniform": lambda r: r.uniform(-1, 1, 2), "standard_gamma": lambda r: r.standard_gamma(2.0, 3),
+}
+
+
+def _same_draw(ours: Any, theirs: Any) -> None:
+    if isinstance(theirs, np.ndarray):
+        assert isinstance(ours, sa.Copy)
+        assert_same_array(ours, theirs)
+    else:  # NumPy's scalars, bytes
+        assert type(ours) is type(theirs) and ours == theirs
+
+
+def test_generators_draw_numpys_streams_as_copies() -> None:
+    ours, theirs = sa.random.default_rng(7), np.random.default_rng(7)
+    for name, draw in GENERATOR_CALLS.items():
+        _same_draw(draw(ours), draw(theirs))
+        assert name
+    legacy, reference = sa.random.RandomState(3), np.random.RandomState(3)
+    for draw in RANDOMSTATE_CALLS.values():
+        _same_draw(draw(legacy), draw(reference))
+    legacy.seed(5)
+    reference.seed(5)
+    _same_draw(legacy.rand(2), reference.rand(2))
+
+
+def test_generators_are_numpys_for_libraries_and_numpys_pass_as_ours() -> None:
+    ours = sa.random.default_rng(1)
+    assert isinstance(ours, np.random.Generator) and isinstance(np.random.default_rng(), sa.random.Generator)
+    assert isinstance(sa.random.RandomState(0), np.random.RandomState)
+    assert isinstance(np.random.mtrand._rand, sa.random.RandomState)
+    assert issubclass(np.random.Generator, sa.random.Generator)
+    assert str(ours) == "Generator(PCG64)"
+    again = pickle.loads(pickle.dumps(ours))
+    assert type(again) is sa.random.Generator and again.random() == ours.random()
+    children = ours.spawn(2)
+    assert all(type(c) is sa.random.Generator for c in children)
+    assert isinstance(children[0].random(2), sa.Copy)
+    state = pickle.loads(pickle.dumps(sa.random.RandomState(4)))
+    assert type(state) is sa.random.RandomState and isinstance(state.rand(1), sa.Copy)
 
 
 # --------------------------------------------------------------------------------------
