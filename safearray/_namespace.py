@@ -712,6 +712,10 @@ def switch_off() -> None:
 for _name, _value in MIRROR.items():
     if isinstance(_value, types.ModuleType):
         sys.modules.setdefault(f"safearray.{_name}", _value)
+        if isinstance(_value, _Module):  # ``import safearray.lib.stride_tricks``
+            for _attr, _sub in vars(_value).items():
+                if isinstance(_sub, _Module):
+                    sys.modules.setdefault(f"safearray.{_name}.{_attr}", _sub)
 
 
 def lookup(name: str) -> Any:

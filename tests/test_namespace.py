@@ -406,6 +406,7 @@ def test_mirrored_submodules_import_as_numpys_do() -> None:
     for name in ("linalg", "fft", "random", "emath", "strings", "lib"):
         module = importlib.import_module(f"safearray.{name}")
         assert module is getattr(sa, name)
+    assert importlib.import_module("safearray.lib.stride_tricks") is sa.lib.stride_tricks
     from safearray.linalg import inv
     from safearray.random import default_rng
 
