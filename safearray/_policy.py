@@ -420,7 +420,8 @@ def _dead_locals(owner: object) -> int:
         return 0  # module and class bodies (their names are seen by others), locals() users
     if sys.gettrace() is not None:
         return 0  # a debugger may read or set any name
-    names = [name for name in _holding(frame, owner) if name in code.co_varnames]
+    cells = set(code.co_cellvars)  # an argument an inner function reads is in both
+    names = [name for name in _holding(frame, owner) if name in code.co_varnames and name not in cells]
     return sum(1 for name in names if _dead_after(code, frame.f_lasti, name))
 
 
@@ -430,53 +431,87 @@ _DEAD: dict[tuple[Any, int, str], bool] = {}
 
 
 def _dead_after(code: Any, lasti: int, name: str) -> bool:
-    """Is the local ``name`` never read again after the instruction at ``lasti``? True when no
-    later instruction reads it and none jumps back to ``lasti`` or before (a loop), or when,
-    before any jump, it is assigned a new value (``w, V = eig(M33)`` after ``col /= n``) or the
-    function returns. Cached per code object, offset and name."""
+    """Is the local ``name`` never read again after the instruction at ``lasti``? Cached per
+    code object, offset and name.
+
+    From CPython 3.11: no path of the function's control flow from ``lasti`` (jumps, loops,
+    and the exception table's edges into ``except``/``with`` handlers) reaches an instruction
+    that reads ``name`` before one that assigns it. Before 3.11 (blocks set up by
+    instructions, no table): no later instruction reads it and none jumps back to ``lasti``.
+    """
     key = (code, lasti, name)
     known = _DEAD.get(key)
     if known is not None:
         return known
-    straight = _STRAIGHT and not _in_handler_range(code, lasti)
-    dead = True
-    for ins in dis.get_instructions(code):
-        if ins.offset <= lasti:
-            continue
-        op, value = ins.opname, ins.argval
-        named = value == name or (type(value) is tuple and name in value)
-        if named and "FAST" in op and ("LOAD" in op or "DELETE" in op):
-            dead = False
-            break
-        if straight and named and op in ("STORE_FAST", "STORE_FAST_STORE_FAST"):
-            break  # a new value before anything could read the old one
-        if straight and op in _ENDS:
-            break
-        if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
-            if isinstance(value, int) and value <= lasti:
-                dead = False
-                break
-            straight = False
+    dead = _no_read_on_any_path(code, lasti, name) if _FLOW else _no_later_read(code, lasti, name)
     if len(_DEAD) > 4096:
         _DEAD.clear()
     _DEAD[key] = dead
     return dead
 
 
-#: Instructions after which the straight path from the write goes no further.
+def _reads(ins: Any, name: str) -> bool:
+    value = ins.argval
+    named = value == name or (type(value) is tuple and name in value)
+    op = ins.opname
+    return named and "FAST" in op and ("LOAD" in op or "DELETE" in op)
+
+
+def _assigns(ins: Any, name: str) -> bool:
+    value = ins.argval
+    return ins.opname in ("STORE_FAST", "STORE_FAST_STORE_FAST") and (
+        value == name or (type(value) is tuple and name in value))
+
+
+def _no_read_on_any_path(code: Any, lasti: int, name: str) -> bool:
+    instructions = list(dis.get_instructions(code))
+    at = {ins.offset: i for i, ins in enumerate(instructions)}
+    handlers = [(e.start, e.end, e.target) for e in dis.Bytecode(code).exception_entries]
+    start = at.get(lasti)
+    if start is None:
+        return False
+    todo: list[int] = [start + 1]
+    todo += [at[t] for s0, e0, t in handlers if s0 <= lasti < e0 and t in at]
+    seen: set[int] = set()
+    while todo:
+        i = todo.pop()
+        if i in seen or i >= len(instructions):
+            continue
+        seen.add(i)
+        ins = instructions[i]
+        if _reads(ins, name):
+            return False
+        if _assigns(ins, name):
+            continue  # a new value before anything could read the old one, on this path
+        offset, op = ins.offset, ins.opname
+        todo += [at[t] for s0, e0, t in handlers if s0 <= offset < e0 and t in at]
+        if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
+            target = ins.argval
+            if isinstance(target, int) and target in at:
+                todo.append(at[target])
+        if op not in _ENDS and op not in _UNCONDITIONAL:
+            todo.append(i + 1)
+    return True
+
+
+def _no_later_read(code: Any, lasti: int, name: str) -> bool:
+    for ins in dis.get_instructions(code):
+        if ins.offset <= lasti:
+            continue
+        if _reads(ins, name):
+            return False
+        if ins.opcode in dis.hasjrel or ins.opcode in dis.hasjabs:
+            if isinstance(ins.argval, int) and ins.argval <= lasti:
+                return False
+    return True
+
+
+#: Instructions after which control does not go on to the next one.
 _ENDS = frozenset({"RETURN_VALUE", "RETURN_CONST", "RAISE_VARARGS", "RERAISE"})
-#: From CPython 3.11 the exception table says where handlers are; on 3.10 (blocks set up by
-#: instructions) a new value assigned later is not taken to end the old one's life.
-_STRAIGHT = sys.version_info >= (3, 11)
-
-
-def _in_handler_range(code: Any, lasti: int) -> bool:
-    """Is the instruction at ``lasti`` inside a ``try`` or ``with`` (an exception handler could
-    read the name before it is assigned again)?"""
-    entries = getattr(dis.Bytecode(code), "exception_entries", None)
-    if entries is None:
-        return True
-    return any(e.start <= lasti < e.end for e in entries)
+_UNCONDITIONAL = frozenset({"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT", "JUMP",
+                            "JUMP_NO_INTERRUPT", "JUMP_ABSOLUTE"})
+#: From CPython 3.11 the exception table says where handlers are: liveness follows the flow.
+_FLOW = sys.version_info >= (3, 11)
 
 
 def on_write(arr: Any, op: object, temp: bool, site: str) -> None:

@@ -598,6 +598,63 @@ def case(M):
     data = None
     return s
 """, "shared"),
+    "owner reassigned after a try whose handler does not read it": ("""
+def case(M):
+    try:
+        w, V = sa.linalg.eig(M)
+        point = sa.real(V[:, 3]).squeeze()
+        point /= point[3]
+    except IndexError:
+        point = None
+    w, V = sa.linalg.eig(M[:3, :3])
+    return V[:, 0], point
+""", "ok" if sys.version_info >= (3, 11) else "shared"),
+    "owner read after the try": ("""
+def case(M):
+    try:
+        w, V = sa.linalg.eig(M)
+        point = sa.real(V[:, 3]).squeeze()
+        point /= point[3]
+    except IndexError:
+        pass
+    return V
+""", "shared"),
+    "owner read in a finally": ("""
+def case(M):
+    w, V = sa.linalg.eig(M)
+    try:
+        point = sa.real(V[:, 3]).squeeze()
+        point /= point[3]
+    finally:
+        print(V.shape, end="")
+    return point
+""", "shared"),
+    "owner unused after a with block": ("""
+def case(M):
+    with sa.errstate(all="ignore"):
+        w, V = sa.linalg.eig(M)
+        point = sa.real(V[:, 3]).squeeze()
+        point /= point[3]
+    return point
+""", "ok"),
+    "owner assigned anew at each loop iteration": ("""
+def case(M):
+    points = []
+    for k in range(3):
+        w, V = sa.linalg.eig(M + k)
+        point = sa.real(V[:, 3]).squeeze()
+        point /= point[3]
+        points.append(point)
+    return points
+""", "ok" if sys.version_info >= (3, 11) else "shared"),
+    "owner assigned anew in a loop but read after it": ("""
+def case(M):
+    for k in range(3):
+        w, V = sa.linalg.eig(M + k)
+        point = sa.real(V[:, 3]).squeeze()
+        point /= point[3]
+    return V
+""", "shared"),
     "owner read in a later loop iteration": ("""
 def case(M):
     data = sa.arange(10.0)
@@ -610,6 +667,14 @@ def case(M):
     "frame that calls locals()": (WRITE_THROUGH + """    return locals()
 """, "shared"),
     "owner in a closure cell": (WRITE_THROUGH + """    return lambda: data
+""", "shared"),
+    "owner an argument read by an inner function": ("""
+def case(M):
+    def inner(data):
+        s = data[2:5]
+        s[:] = 0
+        return lambda: data
+    return inner(sa.arange(10.0))
 """, "shared"),
 }
 
