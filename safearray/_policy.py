@@ -466,7 +466,8 @@ def _assigns(ins: Any, name: str) -> bool:
 def _no_read_on_any_path(code: Any, lasti: int, name: str) -> bool:
     instructions = list(dis.get_instructions(code))
     at = {ins.offset: i for i, ins in enumerate(instructions)}
-    handlers = [(e.start, e.end, e.target) for e in dis.Bytecode(code).exception_entries]
+    entries: Any = getattr(dis.Bytecode(code), "exception_entries")  # CPython 3.11+
+    handlers: list[tuple[int, int, int]] = [(e.start, e.end, e.target) for e in entries]
     start = at.get(lasti)
     if start is None:
         return False
