@@ -404,25 +404,30 @@ def _holding(frame: Any, obj: object) -> list[str]:
 
 
 def _dead_locals(owner: object) -> int:
-    """How many local variables of the writing frame hold ``owner`` and are never read again.
+    """How many local variables hold ``owner`` and are never read again, in the writing frame
+    and (CPython 3.11 to 3.13) in the frames that called it.
 
     ``w, V = np.linalg.eig(M); col = V[:, 0]; col /= norm`` with ``V`` not used after that
-    line: the name holds the owner, but nothing will see the bytes through it. A name is dead
-    when no instruction after the current one reads it and no jump after it goes back (a loop
-    may read it again); cells, module and class namespaces, and frames that call ``locals``,
-    ``vars``, ``eval`` or ``exec`` always count as live.
+    line: the name holds the owner, but nothing will see the bytes through it; the same for a
+    caller's name not read after the call that is running (a library writing into the View it
+    was given). A name is dead when no path from the current instruction reads it before
+    assigning it (see :func:`_dead_after`); cells, module and class namespaces, and frames
+    that call ``locals``, ``vars``, ``eval`` or ``exec`` always count as live.
     """
-    frame = _user_frame()
-    if frame is None:
-        return 0
-    code = frame.f_code
-    if not code.co_flags & _CO_OPTIMIZED or _DYNAMIC.intersection(code.co_names):
-        return 0  # module and class bodies (their names are seen by others), locals() users
     if sys.gettrace() is not None:
         return 0  # a debugger may read or set any name
-    cells = set(code.co_cellvars)  # an argument an inner function reads is in both
-    names = [name for name in _holding(frame, owner) if name in code.co_varnames and name not in cells]
-    return sum(1 for name in names if _dead_after(code, frame.f_lasti, name))
+    dead = 0
+    frame = _user_frame()
+    while frame is not None:
+        code = frame.f_code
+        if code.co_flags & _CO_OPTIMIZED and not _DYNAMIC.intersection(code.co_names):
+            cells = set(code.co_cellvars)  # an argument an inner function reads is in both
+            names = [name for name in _holding(frame, owner) if name in code.co_varnames and name not in cells]
+            dead += sum(1 for name in names if _dead_after(code, frame.f_lasti, name))
+        if not _CALLERS_COUNTED:
+            break
+        frame = frame.f_back
+    return dead
 
 
 _CO_OPTIMIZED = 0x0001
@@ -468,9 +473,14 @@ def _no_read_on_any_path(code: Any, lasti: int, name: str) -> bool:
     at = {ins.offset: i for i, ins in enumerate(instructions)}
     entries: Any = getattr(dis.Bytecode(code), "exception_entries")  # CPython 3.11+
     handlers: list[tuple[int, int, int]] = [(e.start, e.end, e.target) for e in entries]
+    # a caller's f_lasti may point into the inline cache of an instruction before its call:
+    # start from the instruction holding it (earlier, so never fewer reads ahead)
     start = at.get(lasti)
     if start is None:
-        return False
+        before = [i for i, ins in enumerate(instructions) if ins.offset <= lasti]
+        if not before:
+            return False
+        start = before[-1]
     todo: list[int] = [start + 1]
     todo += [at[t] for s0, e0, t in handlers if s0 <= lasti < e0 and t in at]
     seen: set[int] = set()
@@ -513,6 +523,10 @@ _UNCONDITIONAL = frozenset({"JUMP_FORWARD", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_I
                             "JUMP_NO_INTERRUPT", "JUMP_ABSOLUTE"})
 #: From CPython 3.11 the exception table says where handlers are: liveness follows the flow.
 _FLOW = sys.version_info >= (3, 11)
+#: Callers' dead names are counted where each local owns its reference: on 3.10 the caller's
+#: stack also holds the arguments, and from 3.14 a parameter may borrow the caller's reference
+#: (a live callee name would then hide behind a dead caller name).
+_CALLERS_COUNTED = (3, 11) <= sys.version_info < (3, 14)
 
 
 def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
