@@ -561,6 +561,17 @@ def case(M):
     s[:] = 0
 """
 
+#: A library function writing into the View it was given (``outer`` makes it of ``x``).
+THROUGH_A_CALL = """
+def inner(X):
+    X -= 1
+
+def outer(x):
+    X = sa.asarray(sa.atleast_2d(x).T)
+    inner(X)
+    return X
+"""
+
 DEAD_NAMES: dict[str, tuple[str, str]] = {
     # code (a function ``case``), verdict
     "eig column, V unused after": ("""
@@ -668,28 +679,12 @@ def case(M):
 """, "shared"),
     "owner in a closure cell": (WRITE_THROUGH + """    return lambda: data
 """, "shared"),
-    "owner held by callers that do not read it again": ("""
-def inner(X):
-    X -= 1
-
-def outer(x):
-    X = sa.asarray(sa.atleast_2d(x).T)
-    inner(X)
-    return X
-
+    "owner held by callers that do not read it again": (THROUGH_A_CALL + """
 def case(M):
     x = sa.ones(5)
     return outer(x)
 """, "ok" if (3, 11) <= sys.version_info < (3, 14) else "shared"),  # see _policy._CALLERS_COUNTED
-    "owner held by a caller that reads it after the call": ("""
-def inner(X):
-    X -= 1
-
-def outer(x):
-    X = sa.asarray(sa.atleast_2d(x).T)
-    inner(X)
-    return X
-
+    "owner held by a caller that reads it after the call": (THROUGH_A_CALL + """
 def case(M):
     x = sa.ones(5)
     r = outer(x)
