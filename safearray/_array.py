@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 from typing_extensions import Self, TypeVar
 
-from . import _policy
+from . import _policy, _stale
 from ._errors import CopyRequiredError, ReadOnlyError, SafeArrayTypeError, SafeArrayValueError
 from ._validate import check_copy, check_device, check_dtype, check_order
 
@@ -295,6 +295,7 @@ def _copy(a: NDArray[Any]) -> Copy:
     c = _new(Copy)
     c._a = a
     c._views = None
+    c._hub = c._stale = None
     return c
 
 
@@ -307,6 +308,7 @@ def _view_of(r: NDArray[Any], src: SafeArray, op: object) -> View:
     """
     v = _new(View)
     v._a = r
+    v._views = v._hub = v._stale = None
     b = src._base
     if b is None:
         v._base = v._src = src
@@ -316,6 +318,10 @@ def _view_of(r: NDArray[Any], src: SafeArray, op: object) -> View:
         v._src = src._a
         if _type(b) is Copy:
             _register(b, v)
+        else:  # memory safearray does not own: src's hub (or src, its first View) holds v
+            hub = src if src._hub is None else src._hub
+            v._hub = hub
+            _register(hub, v)
     v._op = op
     v._policy = src._policy
     return v
@@ -344,6 +350,7 @@ def _view_of_raw(r: NDArray[Any], owner: object, src: object, op: object) -> Vie
     """A View of memory owned by a raw ndarray or buffer ``owner``, not by a tagged array."""
     v = _new(View)
     v._a = r
+    v._views = v._hub = v._stale = None
     v._base = owner
     v._src = src
     v._op = op
@@ -526,15 +533,25 @@ def _is_readonly_error(exc: ValueError, arr: NDArray[Any]) -> bool:
 # dispatch of ufuncs and NumPy functions
 
 
-def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: list[Any], op: str) -> Any:
-    """Call NumPy; a refused write into a read-only target becomes :class:`ReadOnlyError`."""
+def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: list[Any], op: str,
+         srcs: list[Any] | None = None) -> Any:
+    """Call NumPy; a refused write into a read-only target becomes :class:`ReadOnlyError`.
+
+    Stale Views among the inputs ``srcs`` are judged first; after the writes into
+    ``written``, the other Views of their memory whose bytes changed are stale.
+    """
+    if srcs is not None and (written or _stale.ANY):
+        _stale.check_inputs(srcs, written, op)
     try:
-        return func(*args, **kwargs)
+        r = func(*args, **kwargs)
     except ValueError as exc:
         for target in written:
             if _is_readonly_error(exc, target._a):
                 raise _readonly_error(target, op) from None
         raise
+    for target in written:
+        _stale.wrote(target, None, None, op)
+    return r
 
 
 def call_ufunc(
@@ -562,7 +579,7 @@ def call_ufunc(
             if target._base is not None:
                 _on_write(target, labels[2], False, _ARGUMENT)
             written.append(target)
-    r = _run(getattr(ufunc, method), args, kwargs, written, labels[0])
+    r = _run(getattr(ufunc, method), args, kwargs, written, labels[0], srcs)
     return _wrap(r, srcs, labels[0])
 
 
@@ -627,16 +644,11 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
             written.append(target)
     srcs: list[Any] = []
     impl = getattr(func, "_implementation", func)
-    try:
-        if kwargs:
-            r = impl(*_unwrap(args, srcs), **_unwrap_kwargs(kwargs, srcs, written, labels[1]))
-        else:
-            r = impl(*_unwrap(args, srcs))
-    except ValueError as exc:
-        for target in written:
-            if _is_readonly_error(exc, target._a):
-                raise _readonly_error(target, labels[0]) from None
-        raise
+    if kwargs:
+        unwrapped, kwargs = _unwrap(args, srcs), _unwrap_kwargs(kwargs, srcs, written, labels[1])
+    else:
+        unwrapped = _unwrap(args, srcs)
+    r = _run(impl, unwrapped, kwargs, written, labels[0], srcs)
     return _wrap(r, srcs, labels[0])
 
 
@@ -689,7 +701,7 @@ def _method(name: str) -> Callable[..., Any]:
             args = tuple(unwrapped)
         if kwargs:
             kwargs = _unwrap_kwargs(kwargs, srcs, written, outname)
-        return _wrap(_run(meth, (self._a, *args), kwargs, written, opname), srcs, opname)
+        return _wrap(_run(meth, (self._a, *args), kwargs, written, opname, srcs), srcs, opname)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = (
@@ -722,7 +734,7 @@ def _inplace_method(name: str) -> Callable[..., Any]:
             args = tuple([_unwrap(x, srcs) for x in args])
         if kwargs:
             kwargs = _unwrap_kwargs(kwargs, srcs, written, outname)
-        r = _run(meth, (self._a, *args), kwargs, written, opname)
+        r = _run(meth, (self._a, *args), kwargs, written, opname, srcs)
         return _wrap(r, srcs, opname)
 
     method.__name__ = method.__qualname__ = name
@@ -798,8 +810,11 @@ def _store(self: SafeArray, key: Any, value: Any) -> None:
         key = key._a
     elif t is int and self._a.ndim == 0 and self._a.dtype.names is not None:
         key = _field_key(self._a, key)
+    source = value
     t = _type(value)
     if t is Copy or t is View:
+        if value._stale is not None:
+            _stale.stale_source(value, self, key)
         value = value._a
     try:
         self._a[key] = value
@@ -807,6 +822,7 @@ def _store(self: SafeArray, key: Any, value: Any) -> None:
         if _is_readonly_error(exc, self._a):
             raise _readonly_error(self, key) from None
         raise
+    _stale.wrote(self, key, source)
 
 
 def _same_key(a: object, b: object) -> bool:
@@ -842,8 +858,11 @@ def _judged_setitem(self: SafeArray, key: Any, value: Any, temp: bool) -> None:
 
 
 def _apply_inplace(self: SafeArray, other: Any, symbol: str) -> SafeArray:
+    source = other
     t = _type(other)
     if t is Copy or t is View:
+        if other._stale is not None:
+            _stale.stale_source(other, self, _INPLACE_LABELS[symbol])
         other = other._a
     try:
         _INPLACE_OPS[symbol](self._a, other)
@@ -851,6 +870,7 @@ def _apply_inplace(self: SafeArray, other: Any, symbol: str) -> SafeArray:
         if _is_readonly_error(exc, self._a):
             raise _readonly_error(self, _INPLACE_LABELS[symbol]) from None
         raise
+    _stale.wrote(self, None, source, _INPLACE_LABELS[symbol])
     return self
 
 
@@ -927,7 +947,7 @@ def _set_part(x: SafeArray, name: str, value: Any, temp: bool) -> None:
     if x._base is not None or temp:
         _on_write(x, op, temp, _METHOD)
     srcs: list[Any] = []
-    _run(setattr, (x._a, name, _unwrap(value, srcs)), {}, [x], op)
+    _run(setattr, (x._a, name, _unwrap(value, srcs)), {}, [x], op, srcs)
 
 
 class _Flat:
@@ -975,7 +995,8 @@ class _Flat:
         if x._base is not None:
             _on_write(x, _OP_FLAT_SET, False, _METHOD)
         srcs: list[Any] = []
-        _run(self._it.__setitem__, (_unwrap(key, srcs), _unwrap(value, srcs)), {}, [x], _OP_FLAT_SET)
+        _run(self._it.__setitem__, (_unwrap(key, srcs), _unwrap(value, srcs)), {}, [x], _OP_FLAT_SET,
+             srcs)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
         return _asarray(self._it, dtype=dtype)
@@ -995,7 +1016,7 @@ class _Flat:
 class _PyBase:
     """Pure-Python twin of ``safearray._speedups.ArrayBase``: the five fields of a tagged array."""
 
-    __slots__ = ("_a", "_base", "_src", "_op", "_policy", "_views", "__weakref__")
+    __slots__ = ("_a", "_base", "_src", "_op", "_policy", "_views", "_hub", "_stale", "__weakref__")
 
     if not TYPE_CHECKING:
 
@@ -1014,7 +1035,9 @@ class _PyBase:
     _src: object
     _op: object
     _policy: str | None
-    _views: list[Any] | None  # on a Copy: weak references to its live Views (pure Python)
+    _views: list[Any] | None  # on a Copy or a hub: weak references to its live Views (pure Python)
+    _hub: Any  # on a View of memory safearray does not own: the View whose registry holds it
+    _stale: Any  # on a stale View: what wrote its bytes after it was made (_stale.Staling)
 
 
 if TYPE_CHECKING:
@@ -1975,6 +1998,8 @@ else:
     _wrap1 = _speedups.wrap1
     _root = _speedups.root
     _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error, _set_part)
+    _speedups.configure_stale(_stale.wrote, _stale.stale_source, _stale.stale_read)
+    _stale.set_compiled_flag = _speedups.set_stale_reads
     for _name in ("T", "mT", "real", "imag"):
         setattr(SafeArray, _name, _speedups.TaggedAttribute(
             _name, getattr(SafeArray, _name).fget, OpName(f".{_name}")))
@@ -2117,7 +2142,10 @@ _PARAMETER = "parameter"
 _COUNTS = _calibrate()
 _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
 _policy.written_part = _written_part
+_stale._sync()
 _views_of: Callable[[Any], list[Any]] = _py_views_of if _speedups is None else _speedups.views_of
+_stale.COPY = Copy
+_stale.views_of = _views_of
 def _views_of_owner(owner: Any) -> list[Any]:
     return _views_of(owner) if isinstance(owner, Copy) else []
 

@@ -20,9 +20,11 @@ __all__ = [
     "ReadOnlyError",
     "SharedWriteError",
     "LostWriteError",
+    "StaleViewError",
     "MutationWarning",
     "SharedWriteWarning",
     "LostWriteWarning",
+    "StaleViewWarning",
     "UncoveredWarning",
     "DetectionWarning",
 ]
@@ -64,6 +66,11 @@ class LostWriteError(MutationError):
     """A write into a temporary Copy that is thrown away, under the "raise" policy."""
 
 
+class StaleViewError(MutationError):
+    """A stale View read under the "raise" policy: its bytes were written through another
+    path after it was made (the swap ``a[0], a[1] = a[1], a[0]``)."""
+
+
 class MutationWarning(UserWarning):
     """Base class of the warnings about writing into arrays."""
 
@@ -74,6 +81,24 @@ class SharedWriteWarning(MutationWarning):
 
 class LostWriteWarning(MutationWarning):
     """A write into a temporary Copy that is thrown away, under the "warn" policy."""
+
+
+class StaleViewWarning(MutationWarning):
+    """A stale View read under the "warn" policy: its bytes were written through another
+    path after it was made.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import safearray as sa
+    >>> a = sa.arange(6).reshape(2, 3)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     a[0], a[1] = a[1], a[0]  # a[0] is overwritten first, then copied into a[1]
+    >>> caught[0].category.__name__
+    'StaleViewWarning'
+    >>> a[[0, 1]] = a[[1, 0]]  # fancy indexing copies the sources: a correct swap, silent
+    """
 
 
 class UncoveredWarning(UserWarning):
@@ -102,8 +127,8 @@ class DetectionWarning(UserWarning):
 # Shown (and pickled) under the public name, e.g. ``safearray.ReadOnlyError``.
 for _cls in (
     SafeArrayError, SafeArrayTypeError, SafeArrayValueError, DTypeError, CopyRequiredError,
-    MutationError, ReadOnlyError, SharedWriteError, LostWriteError,
-    MutationWarning, SharedWriteWarning, LostWriteWarning, UncoveredWarning, DetectionWarning,
+    MutationError, ReadOnlyError, SharedWriteError, LostWriteError, StaleViewError,
+    MutationWarning, SharedWriteWarning, LostWriteWarning, StaleViewWarning, UncoveredWarning, DetectionWarning,
 ):
     _cls.__module__ = "safearray"
 del _cls

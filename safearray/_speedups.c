@@ -34,7 +34,13 @@ typedef struct ArrayBaseObject {
        itself when it dies. The write judge reads it to tell who else sees the memory. */
     struct ArrayBaseObject **views;
     Py_ssize_t nviews, cap;
-    Py_ssize_t slot1; /* on a registered View: 1 + its index in base->views; 0 otherwise */
+    Py_ssize_t slot1; /* on a registered View: 1 + its index in its holder's views; 0 otherwise */
+    /* On a View of memory safearray does not own (the caller's ndarray, a buffer): the View
+       whose registry holds it (the first tagged View of that memory), or NULL on that View. */
+    PyObject *hub;
+    /* On a View whose bytes were written through another path after it was made: what
+       wrote them and where (safearray._stale.Staling); NULL while the View is fresh. */
+    PyObject *stale;
 } ArrayBaseObject;
 
 static PyTypeObject ArrayBase_Type;
@@ -52,6 +58,14 @@ static PyObject *py_judged_setitem = NULL;  /* (self, key, value, temp) */
 static PyObject *py_judged_inplace = NULL;  /* (self, other, symbol, temp) */
 static PyObject *py_readonly_error = NULL;  /* (self, op) -> ReadOnlyError */
 static PyObject *py_set_part = NULL;  /* (self, name, value, temp): x.real = v, judged */
+/* Stale Views (safearray/_stale.py): after a write into memory that has live Views,
+   py_wrote(target, key) marks the Views whose bytes it changed; before a write, a stale
+   source is judged by py_stale_source(source, target, op); with the general check on,
+   every use of a stale View by py_stale_read(view). */
+static PyObject *py_wrote = NULL;
+static PyObject *py_stale_source = NULL;
+static PyObject *py_stale_read = NULL;
+static int stale_reads = 0; /* the general check may be on somewhere (a block or the global) */
 static Py_ssize_t setitem_temp = -1;        /* refcount of a temporary in __setitem__ */
 static Py_ssize_t inplace_temp = -1;        /* refcount of a temporary in __iadd__ & co */
 static int recording = 0;
@@ -161,13 +175,31 @@ register_view(ArrayBaseObject *owner, ArrayBaseObject *v)
     return 0;
 }
 
+/* The tagged array whose registry holds the Views of `v`'s memory: v itself for a Copy, its
+   base for a View of a Copy, else the hub (NULL when v is the hub). */
+static inline ArrayBaseObject *
+holder_of(ArrayBaseObject *v)
+{
+    if (v->base == NULL) {
+        return v;
+    }
+    if (Py_TYPE(v->base) == Copy_Type || PyObject_TypeCheck(v->base, &ArrayBase_Type)) {
+        return (ArrayBaseObject *)v->base;
+    }
+    return (ArrayBaseObject *)v->hub;
+}
+
 static void
 unregister_view(ArrayBaseObject *v)
 {
     if (v->slot1 == 0 || v->base == NULL) {
         return;
     }
-    ArrayBaseObject *owner = (ArrayBaseObject *)v->base;
+    ArrayBaseObject *owner = holder_of(v);
+    if (owner == NULL) {
+        v->slot1 = 0;
+        return;
+    }
     Py_ssize_t i = v->slot1 - 1;
     ArrayBaseObject *last = owner->views[--owner->nviews];
     owner->views[i] = last;
@@ -185,6 +217,69 @@ forget_views(ArrayBaseObject *owner)
     owner->views = NULL;
     owner->nviews = owner->cap = 0;
 }
+
+/* ------------------------------------------------------------------------------------ */
+/* stale Views */
+
+static inline int
+is_stale(PyObject *o)
+{
+    PyObject *s = ((ArrayBaseObject *)o)->stale;
+    return s != NULL && s != Py_None;
+}
+
+/* After a write into `self` (`key`: its index, NULL for all of it; `value`: what was written):
+   the Views of the same memory whose bytes changed become stale. Only reaches Python when
+   other live Views of that memory exist. */
+static int
+after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
+{
+    ArrayBaseObject *h = holder_of(self);
+    if (h == NULL) {
+        h = self;
+    }
+    if (h->nviews == 0 || (h->nviews == 1 && h->views[0] == self)) {
+        return 0;
+    }
+    PyObject *r = PyObject_CallFunctionObjArgs(py_wrote, (PyObject *)self, key ? key : Py_None,
+                                               value ? value : Py_None, op ? op : Py_None, NULL);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+/* Before a write into `target` whose source `o` may be a stale View: judged in Python. */
+static int
+check_source(PyObject *o, PyObject *target, PyObject *op)
+{
+    if (!IS_TAGGED(o) || !is_stale(o)) {
+        return 0;
+    }
+    PyObject *r = PyObject_CallFunctionObjArgs(py_stale_source, o, target, op ? op : Py_None, NULL);
+    if (r == NULL) {
+        trim_traceback();
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+/* A use of `o` while the general check of stale reads may be on. */
+static int
+check_read_slow(PyObject *o)
+{
+    PyObject *r = PyObject_CallOneArg(py_stale_read, o);
+    if (r == NULL) {
+        trim_traceback();
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+#define STALE_READ(o) (stale_reads && IS_TAGGED(o) && is_stale(o) && check_read_slow(o) < 0)
 
 /* ------------------------------------------------------------------------------------ */
 /* constructors */
@@ -233,10 +328,20 @@ make_view_ex(PyObject *r, ArrayBaseObject *src, PyObject *op, int through)
         v->base = src->base;
         v->src = from;
     }
-    if (PyObject_TypeCheck(v->base, &ArrayBase_Type) &&
-        register_view((ArrayBaseObject *)v->base, v) < 0) {
-        Py_DECREF(v);
-        return NULL;
+    if (PyObject_TypeCheck(v->base, &ArrayBase_Type)) {
+        if (register_view((ArrayBaseObject *)v->base, v) < 0) {
+            Py_DECREF(v);
+            return NULL;
+        }
+    }
+    else { /* memory safearray does not own: src's hub (or src, the first View of it) holds v */
+        PyObject *hub = src->hub != NULL ? src->hub : (PyObject *)src;
+        Py_INCREF(hub);
+        v->hub = hub;
+        if (register_view((ArrayBaseObject *)hub, v) < 0) {
+            Py_DECREF(v);
+            return NULL;
+        }
     }
     Py_XINCREF(op);
     v->op = op;
@@ -356,6 +461,8 @@ ArrayBase_traverse(ArrayBaseObject *self, visitproc visit, void *arg)
     Py_VISIT(self->src);
     Py_VISIT(self->op);
     Py_VISIT(self->policy);
+    Py_VISIT(self->hub);
+    Py_VISIT(self->stale);
     return 0;
 }
 
@@ -371,6 +478,8 @@ ArrayBase_clear(ArrayBaseObject *self)
     Py_CLEAR(self->src);
     Py_CLEAR(self->op);
     Py_CLEAR(self->policy);
+    Py_CLEAR(self->hub);
+    Py_CLEAR(self->stale);
     return 0;
 }
 
@@ -515,6 +624,9 @@ ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
         PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
         return NULL;
     }
+    if (STALE_READ((PyObject *)self)) {
+        return NULL;
+    }
     PyObject *fast = element_scalar((PyArrayObject *)self->a, key);
     if (fast != NULL || PyErr_Occurred()) {
         return fast;
@@ -619,9 +731,15 @@ ArrayBase_ass_subscript(ArrayBaseObject *self, PyObject *key, PyObject *value)
         Py_DECREF(r);
         return 0;
     }
+    if (check_source(value, (PyObject *)self, key) < 0) {
+        return -1;
+    }
     PyObject *k = field_key(self->a, unwrap(key));
     if (k == NULL || PyObject_SetItem(self->a, k, unwrap(value)) < 0) {
         convert_readonly_error(self, key);
+        return -1;
+    }
+    if (self->nviews != 0 && after_write(self, key, value, NULL) < 0) {
         return -1;
     }
     return 0;
@@ -666,6 +784,9 @@ wrap_result(PyObject *r, PyObject *x, PyObject *y)
 #define BINARY(name, func)                                                   \
     static PyObject *name(PyObject *x, PyObject *y)                          \
     {                                                                        \
+        if (STALE_READ(x) || STALE_READ(y)) {                                \
+            return NULL;                                                     \
+        }                                                                    \
         return wrap_result(func(unwrap(x), unwrap(y)), x, y);                \
     }
 
@@ -686,12 +807,18 @@ BINARY(nb_rshift, PyNumber_Rshift)
 static PyObject *
 nb_power(PyObject *x, PyObject *y, PyObject *z)
 {
+    if (STALE_READ(x) || STALE_READ(y)) {
+        return NULL;
+    }
     return wrap_result(PyNumber_Power(unwrap(x), unwrap(y), z), x, y);
 }
 
 #define UNARY(name, func)                                                    \
     static PyObject *name(PyObject *x)                                       \
     {                                                                        \
+        if (STALE_READ(x)) {                                                 \
+            return NULL;                                                     \
+        }                                                                    \
         return wrap_result(func(unwrap(x)), x, x);                           \
     }
 
@@ -728,6 +855,14 @@ inplace(PyObject *x, PyObject *y, binaryfunc iop, const char *symbol)
         }
         return r;
     }
+    if (IS_TAGGED(y) && is_stale(y)) {
+        PyObject *sym = PyUnicode_FromFormat("%s=", symbol);
+        int bad = sym == NULL || check_source(y, x, sym) < 0;
+        Py_XDECREF(sym);
+        if (bad) {
+            return NULL;
+        }
+    }
     PyObject *r = iop(self->a, unwrap(y));
     if (r == NULL) {
         PyObject *sym = PyUnicode_FromFormat("%s=", symbol);
@@ -738,6 +873,14 @@ inplace(PyObject *x, PyObject *y, binaryfunc iop, const char *symbol)
         return NULL;
     }
     Py_DECREF(r);
+    if (self->nviews != 0) {
+        PyObject *sym = PyUnicode_FromFormat("%s=", symbol);
+        int bad = sym == NULL || after_write(self, NULL, y, sym) < 0;
+        Py_XDECREF(sym);
+        if (bad) {
+            return NULL;
+        }
+    }
     Py_INCREF(x);
     return x;
 }
@@ -810,6 +953,9 @@ static PyNumberMethods ArrayBase_as_number = {
 static PyObject *
 ArrayBase_richcompare(PyObject *x, PyObject *y, int op)
 {
+    if (STALE_READ(x) || STALE_READ(y)) {
+        return NULL;
+    }
     return wrap_result(PyObject_RichCompare(unwrap(x), unwrap(y), op), x, y);
 }
 
@@ -819,6 +965,8 @@ static PyMemberDef ArrayBase_members[] = {
     {"_src", T_OBJECT, offsetof(ArrayBaseObject, src), 0, "what the View was made from"},
     {"_op", T_OBJECT, offsetof(ArrayBaseObject, op), 0, "the index key or operation"},
     {"_policy", T_OBJECT, offsetof(ArrayBaseObject, policy), 0, "per-array write policy"},
+    {"_hub", T_OBJECT, offsetof(ArrayBaseObject, hub), 0, "the View whose registry holds this one"},
+    {"_stale", T_OBJECT, offsetof(ArrayBaseObject, stale), 0, "the write that made it stale"},
     {NULL},
 };
 
@@ -1053,6 +1201,9 @@ TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nar
     if (nargs >= 1 && PyObject_TypeCheck(args[0], &ArrayBase_Type)) {
         ArrayBaseObject *self = (ArrayBaseObject *)args[0];
         int temp = is_temporary((PyObject *)self);
+        if (STALE_READ((PyObject *)self)) {
+            return NULL;
+        }
         if (kwnames == NULL && self->a != NULL && m->direct &&
             (nargs == 1 || (m->direct == 2 && plain_arguments(args + 1, nargs - 1)))) {
             /* `x.ravel()`, `x.reshape(3, 4)`, `x.transpose(1, 0)`: NumPy's method, tagged here */
@@ -1235,6 +1386,9 @@ TaggedAttribute_descr_get(TaggedMethodObject *m, PyObject *obj, PyObject *type)
         return PyObject_CallOneArg(m->fallback, obj);
     }
     int temp = is_temporary(obj);
+    if (STALE_READ(obj)) {
+        return NULL;
+    }
     PyObject *r = PyObject_GetAttr(((ArrayBaseObject *)obj)->a, m->name);
     if (r == NULL) {
         return NULL;
@@ -1336,6 +1490,33 @@ configure_writes(PyObject *module, PyObject *args)
     Py_XSETREF(py_judged_inplace, inplace_fn);
     Py_XSETREF(py_readonly_error, readonly);
     Py_XSETREF(py_set_part, set_part);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+configure_stale(PyObject *module, PyObject *args)
+{
+    PyObject *wrote, *source, *read;
+    if (!PyArg_ParseTuple(args, "OOO:configure_stale", &wrote, &source, &read)) {
+        return NULL;
+    }
+    Py_INCREF(wrote);
+    Py_INCREF(source);
+    Py_INCREF(read);
+    Py_XSETREF(py_wrote, wrote);
+    Py_XSETREF(py_stale_source, source);
+    Py_XSETREF(py_stale_read, read);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+set_stale_reads(PyObject *module, PyObject *flag)
+{
+    int on = PyObject_IsTrue(flag);
+    if (on < 0) {
+        return NULL;
+    }
+    stale_reads = on;
     Py_RETURN_NONE;
 }
 
@@ -1636,6 +1817,10 @@ static PyMethodDef module_methods[] = {
      "wrap(r, srcs, op): tag the arrays in the result r of op on the arrays in srcs"},
     {"configure_writes", configure_writes, METH_VARARGS,
      "configure_writes(judged_setitem, judged_inplace, readonly_error)"},
+    {"configure_stale", configure_stale, METH_VARARGS,
+     "configure_stale(wrote, stale_source, stale_read): the judge of stale Views"},
+    {"set_stale_reads", set_stale_reads, METH_O,
+     "set_stale_reads(flag): whether the general check of stale reads may be on somewhere"},
     {"record", record, METH_O,
      "record(flag): start/stop recording write refcounts (calibration); returns the last one"},
     {"set_temporaries", set_temporaries, METH_VARARGS,
