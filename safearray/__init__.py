@@ -38,6 +38,8 @@ from ._errors import (
     SafeArrayValueError,
     SharedWriteError,
     SharedWriteWarning,
+    StaleViewError,
+    StaleViewWarning,
     UncoveredWarning,
 )
 from ._guard import guard
@@ -81,9 +83,11 @@ __all__ += [
     "ReadOnlyError",
     "SharedWriteError",
     "LostWriteError",
+    "StaleViewError",
     "MutationWarning",
     "SharedWriteWarning",
     "LostWriteWarning",
+    "StaleViewWarning",
     "UncoveredWarning",
     "DetectionWarning",
 ]

@@ -682,6 +682,8 @@ def _method(name: str) -> Callable[..., Any]:
 
     def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         if _getrefcount(self) <= _TEMP_METHOD:
             if not _AMBIG_METHOD or not _held_by_caller(self, 1):
                 if _type(self) is Copy:
@@ -745,6 +747,8 @@ def _inplace_method(name: str) -> Callable[..., Any]:
 def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
     def method(self: SafeArray, other: Any) -> Any:
         t = _type(other)
+        if _stale.ANY:
+            _stale.check_inputs([self, other] if t is Copy or t is View else [self], [], name)
         if t is Copy or t is View:
             other = other._a
         r = op(self._a, other)
@@ -758,6 +762,8 @@ def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, An
 
 def _reflected(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
     def method(self: SafeArray, other: Any) -> Any:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         r = op(other, self._a)
         if type(r) is _ndarray and r.base is None:
             return _copy(r)
@@ -882,6 +888,8 @@ def _judged_inplace(self: SafeArray, other: Any, symbol: str, temp: bool) -> Saf
 
 def _unary(op: Callable[[Any], Any], name: str) -> Callable[[SafeArray], Any]:
     def method(self: SafeArray) -> Any:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         r = op(self._a)
         if type(r) is _ndarray and r.base is None:
             return _copy(r)
@@ -1195,6 +1203,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     @property
     def T(self, *_: Any) -> View[ScalarT_co]:
         """Transposed View, as :attr:`numpy.ndarray.T`."""
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.T
             return _adopting(r, self, _OP_T, 1)  # type: ignore[no-any-return]
@@ -1204,6 +1214,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     @property
     def mT(self, *_: Any) -> View[ScalarT_co]:
         """View transposing the last two axes, as :attr:`numpy.ndarray.mT`."""
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.mT
             return _adopting(r, self, _OP_MT, 1)  # type: ignore[no-any-return]
@@ -1216,6 +1228,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
         Setting it writes the real parts (``x.real = 0``), judged by the write policy.
         """
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.real
             return _adopting(r, self, _OP_REAL, 1)
@@ -1232,6 +1246,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
         Setting it writes the imaginary parts of a complex array, judged by the write policy.
         """
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.imag
             return _adopting(r, self, _OP_IMAG, 1)
@@ -1248,6 +1264,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         # ``*_``: not a "simple" function, so CPython does not specialise x[k] into a call
         # that moves the operand into this frame (the reference counts would change with
         # how hot the line is); the same holds for the properties below.
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         rc = _getrefcount(self)
         t = _type(key)
         if t is Copy or t is View:
@@ -1299,6 +1317,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return n
 
     def __iter__(self) -> Iterator[Any]:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         if self._a.ndim == 0:
             names = self._a.dtype.names
             if names is None:
@@ -1312,42 +1332,64 @@ class SafeArray(_Base, Generic[ScalarT_co]):
             yield self[i]
 
     def __contains__(self, value: object) -> bool:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return value in self._a
 
     # ---- conversion ---------------------------------------------------------------
 
     def __bool__(self) -> bool:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return bool(self._a)
 
     def __int__(self) -> int:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return int(self._a)
 
     def __float__(self) -> float:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return float(self._a)
 
     def __complex__(self) -> complex:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return complex(self._a)
 
     def __index__(self) -> int:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         i: int = operator.index(self._a)
         return i
 
     def __format__(self, spec: str) -> str:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return format(self._a, spec)
 
     def __round__(self, ndigits: int | None = None) -> Any:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return _wrap1(round(self._a, ndigits), self, _OP_ROUND)
 
     def tolist(self) -> Any:
         """The array as nested Python lists, as :meth:`numpy.ndarray.tolist`."""
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return self._a.tolist()
 
     def item(self, *args: Any) -> Any:
         """One element as a Python scalar, as :meth:`numpy.ndarray.item`."""
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return self._a.item(*args)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
         """NumPy 2's conversion protocol: return the memory as an ndarray (copied if asked)."""
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         a = self._a
         if dtype is not None and np.dtype(dtype) != a.dtype:
             if copy is False:
@@ -1380,6 +1422,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         copy: bool | None = None,
     ) -> Any:
         """Export through DLPack, as :meth:`numpy.ndarray.__dlpack__`."""
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         kwargs: dict[str, Any] = {}
         if max_version is not None:
             kwargs["max_version"] = max_version
@@ -1400,9 +1444,13 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return self
 
     def __copy__(self) -> Copy:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return _copy(self._a.__copy__())  # NumPy's: the layout kept ("K")
 
     def __deepcopy__(self, memo: Any) -> Copy:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return _copy(self._a.__deepcopy__(memo))  # NumPy's: object elements copied too
 
     # NumPy's raw access, handed over (a ``__getattr__`` would slow every attribute lookup)
@@ -1510,6 +1558,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def _reshape(
         self, *shape: Any, order: str = "C", copy: bool | None = None
     ) -> View[ScalarT_co] | Copy[ScalarT_co]:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         if copy is None and order == "C":  # the common case, kept short
             fast: View[ScalarT_co] | Copy[ScalarT_co] = _wrap1(self._a.reshape(*shape), self, _OP_RESHAPE)
             return fast
@@ -1548,6 +1598,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True
     ) -> Any:
         """Cast to ``dtype``: a Copy, or the array itself when ``copy=False`` and nothing changes."""
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         dt = check_dtype(dtype)
         checked = check_copy(copy)
         order = check_order(order) or "K"
@@ -1566,12 +1618,16 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         >>> type(c).__name__, c.base is None
         ('Copy', True)
         """
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         if order == "C":
             return _copy(self._a.copy())
         return _copy(self._a.copy(order=check_order(order) or "C"))
 
     def flatten(self, order: str = "C") -> Copy[ScalarT_co]:
         """A one-dimensional Copy, as :meth:`numpy.ndarray.flatten`."""
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return _copy(self._a.flatten(order=check_order(order) or "C"))
 
     def readonly(self) -> View[ScalarT_co]:
@@ -1873,6 +1929,8 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return f"{name}({body})"
 
     def __str__(self) -> str:
+        if self._stale is not None and _stale.ANY:
+            _stale.stale_read(self)
         return str(self._a)
 
 

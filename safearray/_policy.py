@@ -83,8 +83,15 @@ def get_policy() -> Mode:
     return _global_mode if mode is None else mode
 
 
-def set_policy(mode: Mode) -> Mode:
+def set_policy(mode: Mode | None = None, *, stale_reads: bool | None = None) -> Mode:
     """Set the global write policy and return the previous one.
+
+    ``stale_reads=True`` turns on the general check of stale Views: every use of a View
+    whose bytes were written through another path after it was made is reported (under
+    the mode: a warning, an error, or nothing). Off (the default, or
+    ``SAFEARRAY_STALE_READS=0``), only the case that is never intended is: a stale View as
+    the source of a write in the statement that made it stale (the swap). ``None`` leaves
+    a setting as it is (one of the two is needed).
 
     Examples
     --------
@@ -93,16 +100,26 @@ def set_policy(mode: Mode) -> Mode:
     >>> sa.get_policy()
     'raise'
     >>> _ = sa.set_policy(previous)
+    >>> _ = sa.set_policy(stale_reads=True)   # audit every read of a stale View
+    >>> _ = sa.set_policy(stale_reads=False)
     """
     global _global_mode
     previous = _global_mode
-    _global_mode = check_mode(mode)
+    new = _global_mode if mode is None and stale_reads is not None else check_mode(mode)
+    if stale_reads is not None:
+        from . import _stale
+
+        _stale.set_reads(stale_reads)
+    _global_mode = new
     return previous
 
 
 @contextlib.contextmanager
-def policy(mode: Mode) -> Generator[Mode, None, None]:
+def policy(mode: Mode | None = None, *, stale_reads: bool | None = None) -> Generator[Mode, None, None]:
     """Use write policy ``mode`` inside a ``with`` block (this thread or task only).
+
+    ``stale_reads``: the general check of stale Views on or off in the block (see
+    :func:`set_policy`); ``None`` (and ``mode=None``) keep what is in force.
 
     Examples
     --------
@@ -113,12 +130,27 @@ def policy(mode: Mode) -> Generator[Mode, None, None]:
     ...     head[:] = 1.0
     >>> data
     Copy([1., 1., 0., 0.])
+    >>> col = data[:2]
+    >>> data += 1                     # col's bytes change through data: col is stale
+    >>> with sa.policy("raise", stale_reads=True):
+    ...     col.sum()  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    safearray.StaleViewError: reading a stale View (slice [:2] of Copy(shape=(4,), dtype=float64)): the += into Copy(shape=(4,), dtype=float64) at ...
     """
-    token = _block_mode.set(check_mode(mode))
+    keep = mode is None and stale_reads is not None
+    token = None if keep else _block_mode.set(check_mode(mode))
     try:
-        yield mode
+        if stale_reads is None:
+            yield get_policy()
+        else:
+            from . import _stale
+
+            with _stale.reads_block(stale_reads):
+                yield get_policy()
     finally:
-        _block_mode.reset(token)
+        if token is not None:
+            _block_mode.reset(token)
 
 
 class GuardMark(str):

@@ -191,7 +191,7 @@ def wrote(target: Any, key: object = None, value: object = None, op: object = No
             continue
         if _overlap(region, v._a):
             if info is None:
-                what = "write" if key is None and op is None else _policy._what(op if key is None else key)
+                what = _policy._what(key) if key is not None else "write" if op is None else str(op)
                 info = Staling(f"the {what} into {_policy.describe(target)}", _policy._user_frame())
             v._stale = info
 
