@@ -2202,7 +2202,7 @@ _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
 _policy.written_part = _written_part
 _stale._sync()
 _views_of: Callable[[Any], list[Any]] = _py_views_of if _speedups is None else _speedups.views_of
-_stale.COPY = Copy
+_stale.COPY, _stale.VIEW = Copy, View
 _stale.views_of = _views_of
 def _views_of_owner(owner: Any) -> list[Any]:
     return _views_of(owner) if isinstance(owner, Copy) else []

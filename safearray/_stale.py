@@ -49,6 +49,7 @@ __all__ = ["Staling", "wrote", "stale_source", "stale_read", "reads_checked", "s
 #: Set by ``_array``: the Copy type, the registry's reader ``views_of(holder)`` of the core in
 #: use, and the compiled core's ``set_stale_reads``.
 COPY: Any = None
+VIEW: Any = None
 views_of: Any = None
 set_compiled_flag: Any = None
 
@@ -169,9 +170,9 @@ def wrote(target: Any, key: object = None, value: object = None, op: object = No
     """After a write into ``target`` (``target[key] = value``; ``key`` None: all of it): the
     other live Views of the same memory whose bytes overlap the written part become stale.
 
-    Not stale: ``target`` itself, the View a temporary ``target`` was taken from (the write
-    went through it: ``row[1:][0] = 5``), and a source with the very bytes written
-    (``x[0] = v`` with ``v`` a View of ``x[0]`` writes ``v``'s values into ``v``).
+    Not stale: ``target`` itself, and the View a temporary ``target`` was taken from (the
+    write went through it: ``row[1:][0] = 5``). A write whose source is a View of the very
+    bytes written (``x[0] = v`` with ``v`` a View of ``x[0]``) changes nothing.
     """
     holder = _holder(target)
     views = views_of(holder)
@@ -182,12 +183,13 @@ def wrote(target: Any, key: object = None, value: object = None, op: object = No
         part = _policy.written_part(region, key)
         if part is not None:
             region = part
+    t = type(value)
+    if (t is COPY or t is VIEW) and _same_layout(value._a, region):  # type: ignore[union-attr]
+        return
     through = target._src
     info: Staling | None = None
     for v in views:
         if v is target or v._a is through or v is holder:
-            continue
-        if v is value and _same_layout(v._a, region):
             continue
         if _overlap(region, v._a):
             if info is None:
