@@ -540,7 +540,7 @@ def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: l
     Stale Views among the inputs ``srcs`` are judged first; after the writes into
     ``written``, the other Views of their memory whose bytes changed are stale.
     """
-    if srcs is not None and (written or _stale.ANY):
+    if srcs is not None and (written or _STALE_READS):
         _stale.check_inputs(srcs, written, op)
     try:
         r = func(*args, **kwargs)
@@ -648,7 +648,12 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
         unwrapped, kwargs = _unwrap(args, srcs), _unwrap_kwargs(kwargs, srcs, written, labels[1])
     else:
         unwrapped = _unwrap(args, srcs)
-    r = _run(impl, unwrapped, kwargs, written, labels[0], srcs)
+    if written or _STALE_READS:
+        r = _run(impl, unwrapped, kwargs, written, labels[0], srcs)
+    elif kwargs:  # nothing written, nothing to check: NumPy's own call
+        r = impl(*unwrapped, **kwargs)
+    else:
+        r = impl(*unwrapped)
     return _wrap(r, srcs, labels[0])
 
 
@@ -682,7 +687,7 @@ def _method(name: str) -> Callable[..., Any]:
 
     def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         if _getrefcount(self) <= _TEMP_METHOD:
             if not _AMBIG_METHOD or not _held_by_caller(self, 1):
@@ -747,7 +752,7 @@ def _inplace_method(name: str) -> Callable[..., Any]:
 def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
     def method(self: SafeArray, other: Any) -> Any:
         t = _type(other)
-        if _stale.ANY:
+        if _STALE_READS:
             _stale.check_inputs([self, other] if t is Copy or t is View else [self], [], name)
         if t is Copy or t is View:
             other = other._a
@@ -762,7 +767,7 @@ def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, An
 
 def _reflected(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
     def method(self: SafeArray, other: Any) -> Any:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         r = op(other, self._a)
         if type(r) is _ndarray and r.base is None:
@@ -888,7 +893,7 @@ def _judged_inplace(self: SafeArray, other: Any, symbol: str, temp: bool) -> Saf
 
 def _unary(op: Callable[[Any], Any], name: str) -> Callable[[SafeArray], Any]:
     def method(self: SafeArray) -> Any:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         r = op(self._a)
         if type(r) is _ndarray and r.base is None:
@@ -1203,7 +1208,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     @property
     def T(self, *_: Any) -> View[ScalarT_co]:
         """Transposed View, as :attr:`numpy.ndarray.T`."""
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.T
@@ -1214,7 +1219,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     @property
     def mT(self, *_: Any) -> View[ScalarT_co]:
         """View transposing the last two axes, as :attr:`numpy.ndarray.mT`."""
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.mT
@@ -1228,7 +1233,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
         Setting it writes the real parts (``x.real = 0``), judged by the write policy.
         """
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.real
@@ -1246,7 +1251,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
         Setting it writes the imaginary parts of a complex array, judged by the write policy.
         """
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.imag
@@ -1264,7 +1269,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         # ``*_``: not a "simple" function, so CPython does not specialise x[k] into a call
         # that moves the operand into this frame (the reference counts would change with
         # how hot the line is); the same holds for the properties below.
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         rc = _getrefcount(self)
         t = _type(key)
@@ -1317,7 +1322,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return n
 
     def __iter__(self) -> Iterator[Any]:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         if self._a.ndim == 0:
             names = self._a.dtype.names
@@ -1332,63 +1337,63 @@ class SafeArray(_Base, Generic[ScalarT_co]):
             yield self[i]
 
     def __contains__(self, value: object) -> bool:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return value in self._a
 
     # ---- conversion ---------------------------------------------------------------
 
     def __bool__(self) -> bool:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return bool(self._a)
 
     def __int__(self) -> int:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return int(self._a)
 
     def __float__(self) -> float:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return float(self._a)
 
     def __complex__(self) -> complex:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return complex(self._a)
 
     def __index__(self) -> int:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         i: int = operator.index(self._a)
         return i
 
     def __format__(self, spec: str) -> str:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return format(self._a, spec)
 
     def __round__(self, ndigits: int | None = None) -> Any:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return _wrap1(round(self._a, ndigits), self, _OP_ROUND)
 
     def tolist(self) -> Any:
         """The array as nested Python lists, as :meth:`numpy.ndarray.tolist`."""
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return self._a.tolist()
 
     def item(self, *args: Any) -> Any:
         """One element as a Python scalar, as :meth:`numpy.ndarray.item`."""
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return self._a.item(*args)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
         """NumPy 2's conversion protocol: return the memory as an ndarray (copied if asked)."""
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         a = self._a
         if dtype is not None and np.dtype(dtype) != a.dtype:
@@ -1422,7 +1427,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         copy: bool | None = None,
     ) -> Any:
         """Export through DLPack, as :meth:`numpy.ndarray.__dlpack__`."""
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         kwargs: dict[str, Any] = {}
         if max_version is not None:
@@ -1444,12 +1449,12 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return self
 
     def __copy__(self) -> Copy:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return _copy(self._a.__copy__())  # NumPy's: the layout kept ("K")
 
     def __deepcopy__(self, memo: Any) -> Copy:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return _copy(self._a.__deepcopy__(memo))  # NumPy's: object elements copied too
 
@@ -1558,7 +1563,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def _reshape(
         self, *shape: Any, order: str = "C", copy: bool | None = None
     ) -> View[ScalarT_co] | Copy[ScalarT_co]:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         if copy is None and order == "C":  # the common case, kept short
             fast: View[ScalarT_co] | Copy[ScalarT_co] = _wrap1(self._a.reshape(*shape), self, _OP_RESHAPE)
@@ -1598,7 +1603,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True
     ) -> Any:
         """Cast to ``dtype``: a Copy, or the array itself when ``copy=False`` and nothing changes."""
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         dt = check_dtype(dtype)
         checked = check_copy(copy)
@@ -1618,7 +1623,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         >>> type(c).__name__, c.base is None
         ('Copy', True)
         """
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         if order == "C":
             return _copy(self._a.copy())
@@ -1626,7 +1631,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     def flatten(self, order: str = "C") -> Copy[ScalarT_co]:
         """A one-dimensional Copy, as :meth:`numpy.ndarray.flatten`."""
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return _copy(self._a.flatten(order=check_order(order) or "C"))
 
@@ -1929,7 +1934,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return f"{name}({body})"
 
     def __str__(self) -> str:
-        if self._stale is not None and _stale.ANY:
+        if _STALE_READS and self._stale is not None:
             _stale.stale_read(self)
         return str(self._a)
 
@@ -2057,7 +2062,6 @@ else:
     _root = _speedups.root
     _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error, _set_part)
     _speedups.configure_stale(_stale.wrote, _stale.stale_source, _stale.stale_read)
-    _stale.set_compiled_flag = _speedups.set_stale_reads
     for _name in ("T", "mT", "real", "imag"):
         setattr(SafeArray, _name, _speedups.TaggedAttribute(
             _name, getattr(SafeArray, _name).fget, OpName(f".{_name}")))
@@ -2200,6 +2204,19 @@ _PARAMETER = "parameter"
 _COUNTS = _calibrate()
 _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
 _policy.written_part = _written_part
+
+
+def _set_stale_reads(on: bool) -> None:
+    """Whether the general check of stale reads may be on somewhere (``_stale._sync``): read
+    by every operation of both cores before it looks at its inputs' ``_stale``."""
+    global _STALE_READS
+    _STALE_READS = on
+    if _speedups is not None:
+        _speedups.set_stale_reads(on)
+
+
+_STALE_READS = False
+_stale.set_compiled_flag = _set_stale_reads
 _stale._sync()
 _views_of: Callable[[Any], list[Any]] = _py_views_of if _speedups is None else _speedups.views_of
 _stale.COPY, _stale.VIEW = Copy, View

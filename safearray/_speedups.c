@@ -221,6 +221,9 @@ forget_views(ArrayBaseObject *owner)
 /* ------------------------------------------------------------------------------------ */
 /* stale Views */
 
+static void written_bounds(PyObject *a, PyObject *key, char **lo, char **hi);
+static void byte_bounds(PyArrayObject *x, char **lo, char **hi);
+
 static inline int
 is_stale(PyObject *o)
 {
@@ -239,6 +242,22 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
         h = self;
     }
     if (h->nviews == 0 || (h->nviews == 1 && h->views[0] == self)) {
+        return 0;
+    }
+    /* Python decides (exactly) only when another View's bounds meet the written bytes' */
+    char *lo, *hi;
+    written_bounds(self->a, key ? key : Py_None, &lo, &hi);
+    int meets = 0;
+    for (Py_ssize_t i = 0; i < h->nviews && !meets; i++) {
+        ArrayBaseObject *w = h->views[i];
+        char *wlo, *whi;
+        if (w == self || w->a == NULL) {
+            continue;
+        }
+        byte_bounds((PyArrayObject *)w->a, &wlo, &whi);
+        meets = wlo < hi && lo < whi;
+    }
+    if (!meets) {
         return 0;
     }
     PyObject *r = PyObject_CallFunctionObjArgs(py_wrote, (PyObject *)self, key ? key : Py_None,
@@ -1605,6 +1624,44 @@ byte_bounds(PyArrayObject *x, char **lo, char **hi)
     *hi = h + PyArray_ITEMSIZE(x);
 }
 
+/* The bytes [lo, hi) that writing `a[key]` changes (key None: all of `a`); all of `a` when
+   the key selects no View (advanced indexing) or is bad (NumPy reports it when the write runs). */
+static void
+written_bounds(PyObject *a, PyObject *key, char **lo, char **hi)
+{
+    byte_bounds((PyArrayObject *)a, lo, hi);
+    if (key == Py_None) {
+        return;
+    }
+    /* the bytes of a[key]: with a trailing Ellipsis an element is a 0-d view, not a scalar */
+    PyObject *k = unwrap(key), *part = NULL, *vk;
+    if (PyTuple_CheckExact(k)) {
+        PyObject *tail = PyTuple_Pack(1, Py_Ellipsis);
+        vk = tail ? PySequence_Concat(k, tail) : NULL;
+        Py_XDECREF(tail);
+    }
+    else {
+        vk = PyTuple_Pack(2, k, Py_Ellipsis);
+    }
+    if (vk != NULL) {
+        part = PyObject_GetItem(a, vk);
+        Py_DECREF(vk);
+    }
+    if (part == NULL) {
+        PyErr_Clear();
+        part = PyObject_GetItem(a, k);
+    }
+    if (part == NULL) {
+        PyErr_Clear();
+        return;
+    }
+    if (Py_TYPE(part) == &PyArray_Type && PyArray_BASE((PyArrayObject *)part) != NULL &&
+        shares_root((PyArrayObject *)part, (PyArrayObject *)a)) {
+        byte_bounds((PyArrayObject *)part, lo, hi);
+    }
+    Py_DECREF(part);
+}
+
 static int
 compare_pointers(const void *x, const void *y)
 {
@@ -1681,37 +1738,7 @@ sharing(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     ArrayBaseObject *v = (ArrayBaseObject *)args[0];
     PyObject *key = args[1];
     char *lo, *hi;
-    byte_bounds((PyArrayObject *)v->a, &lo, &hi);
-    if (key != Py_None) {
-        /* the bytes of v[key]: with a trailing Ellipsis an element is a 0-d view, not a scalar */
-        PyObject *k = unwrap(key), *part = NULL, *vk;
-        if (PyTuple_CheckExact(k)) {
-            PyObject *tail = PyTuple_Pack(1, Py_Ellipsis);
-            vk = tail ? PySequence_Concat(k, tail) : NULL;
-            Py_XDECREF(tail);
-        }
-        else {
-            vk = PyTuple_Pack(2, k, Py_Ellipsis);
-        }
-        if (vk != NULL) {
-            part = PyObject_GetItem(v->a, vk);
-            Py_DECREF(vk);
-        }
-        if (part == NULL) {
-            PyErr_Clear();
-            part = PyObject_GetItem(v->a, k);
-        }
-        if (part == NULL) {
-            PyErr_Clear(); /* NumPy reports a bad key when the write runs */
-        }
-        else {
-            if (Py_TYPE(part) == &PyArray_Type && PyArray_BASE((PyArrayObject *)part) != NULL &&
-                shares_root((PyArrayObject *)part, (PyArrayObject *)v->a)) {
-                byte_bounds((PyArrayObject *)part, &lo, &hi);
-            }
-            Py_DECREF(part);
-        }
-    }
+    written_bounds(v->a, key, &lo, &hi);
     PyObject *base = v->base;
     if (!PyObject_TypeCheck(base, &ArrayBase_Type)) {
         /* memory of the caller's ndarray or buffer: shared unless this View is all that holds it */

@@ -55,21 +55,40 @@ set_compiled_flag: Any = None
 
 
 class Staling:
-    """What made a View stale: the write (``what``), and where it ran (the user's frame, by
-    identity, its code object and line: a frame is never held, so no local stays alive)."""
+    """What made a View stale: the write (into ``target``, by ``key`` or ``op``), and where it
+    ran (the user's frame, by identity, its code object and line: a frame is never held, so no
+    local stays alive). The description is made when a report needs it."""
 
-    __slots__ = ("what", "frame_id", "code", "line")
+    __slots__ = ("_kind", "_shape", "_dtype", "_key", "_op", "frame_id", "code", "line")
 
-    def __init__(self, what: str, frame: Any) -> None:
-        self.what = what
+    def __init__(self, target: Any, key: object, op: object, frame: Any) -> None:
+        a = target._a
+        self._kind, self._shape, self._dtype = type(target).__name__, a.shape, a.dtype
+        # an index array is not kept alive for a message
+        self._key = key if key is None or type(key) in _PLAIN_KEYS else _AN_INDEX
+        self._op = op
         self.frame_id = id(frame)
         self.code = None if frame is None else frame.f_code
         self.line = None if frame is None else frame.f_lineno
+
+    @property
+    def what(self) -> str:
+        if self._key is _AN_INDEX:
+            what = "assignment [<index array>]"
+        elif self._key is not None:
+            what = _policy._what(self._key)
+        else:
+            what = "write" if self._op is None else str(self._op)
+        return f"the {what} into {self._kind}(shape={self._shape}, dtype={self._dtype})"
 
     def where(self) -> str:
         if self.code is None:
             return "outside Python code"
         return f"{os.path.basename(self.code.co_filename)}:{self.line}"
+
+
+_PLAIN_KEYS = (int, slice, tuple, type(Ellipsis), str)
+_AN_INDEX = object()
 
 
 # ----------------------------------------------------------------------------------------
@@ -193,8 +212,7 @@ def wrote(target: Any, key: object = None, value: object = None, op: object = No
             continue
         if _overlap(region, v._a):
             if info is None:
-                what = _policy._what(key) if key is not None else "write" if op is None else str(op)
-                info = Staling(f"the {what} into {_policy.describe(target)}", _policy._user_frame())
+                info = Staling(target, key, op, _policy._user_frame())
             v._stale = info
 
 
