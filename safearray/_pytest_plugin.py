@@ -1,7 +1,9 @@
 """pytest plugin (entry point ``pytest11``): run a test suite under a safearray write policy.
 
 * ``pytest --safearray-policy=raise`` runs every test under that policy;
-* ``@pytest.mark.safearray_policy("allow")`` sets it for one test (it wins over the flag).
+* ``@pytest.mark.safearray_policy("allow")`` sets it for one test (it wins over the flag);
+* ``pytest --safearray-stale-reads`` turns on the general check of stale Views for every test
+  (every use of a View whose bytes changed through another path after it was made).
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         choices=MODES,
         help="run every test under this safearray write policy (allow, warn or raise)",
     )
+    group.addoption(
+        "--safearray-stale-reads",
+        action="store_true",
+        default=False,
+        help="report every use of a stale safearray View (bytes changed through another path)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,8 +49,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[Any]:
         mode = check_mode(marker.args[0], "safearray_policy")
     else:
         mode = item.config.getoption("safearray_policy")
-    if mode is None:
+    stale_reads = True if item.config.getoption("safearray_stale_reads") else None
+    if mode is None and stale_reads is None:
         yield
         return
-    with policy(mode):
+    with policy(mode, stale_reads=stale_reads):
         yield

@@ -441,3 +441,32 @@ def test_views_of_the_callers_ndarray_share_one_registry() -> None:
     assert h._hub is hub
     a[0, 1] = 9
     assert h._stale is not None
+
+
+# ---- the pytest plugin -----------------------------------------------------------------
+
+pytest_plugins = ["pytester"]
+
+STALE_PLUGIN_TEST = """
+import safearray as sa
+
+def test_reads_a_stale_view():
+    x = sa.arange(6.0)
+    head = x[:2]
+    x += 1
+    assert head.sum() == 3.0
+"""
+
+
+@pytest.mark.parametrize(("args", "outcome"), [
+    ([], {"passed": 1}),
+    (["--safearray-stale-reads"], {"passed": 1, "warnings": 1}),
+    (["--safearray-stale-reads", "--safearray-policy=raise"], {"failed": 1}),
+])
+def test_the_plugin_turns_the_general_check_on(pytester: pytest.Pytester, args: list[str],
+                                               outcome: dict[str, int]) -> None:
+    pytester.makepyfile(STALE_PLUGIN_TEST)
+    result = pytester.runpytest_subprocess(*args)
+    result.assert_outcomes(**outcome)
+    if "--safearray-policy=raise" in args:
+        result.stdout.fnmatch_lines(["*StaleViewError: reading a stale View*"])
