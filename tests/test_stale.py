@@ -470,3 +470,17 @@ def test_the_plugin_turns_the_general_check_on(pytester: pytest.Pytester, args: 
     result.assert_outcomes(**outcome)
     if "--safearray-policy=raise" in args:
         result.stdout.fnmatch_lines(["*StaleViewError: reading a stale View*"])
+
+
+def test_the_readmes_swap_block_does_what_it_says() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "a[0], a[1] = a[1], a[0]" in b)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        namespace: dict[str, Any] = {}
+        exec(compile(block, "README.md", "exec"), namespace)
+    assert [(w.category, w.lineno) for w in caught] == [(sa.StaleViewWarning, 3)]
+    assert namespace["a"].tolist() == [[3, 4, 5], [3, 4, 5]]  # both rows hold a[1]'s values, as with NumPy
