@@ -53,7 +53,7 @@ LIBS = ("numpy", "safearray", "strict")
 
 #: Operations whose cost does not grow with the array (views, one element, a 2-element write).
 SIZE_INDEPENDENT = ("asarray(ndarray)", "a[1:-1]", "b[1:, ::2]", "a[3]", "reshape", ".T", "ravel",
-                    "c[1:3] = 0")
+                    "c[1:3] = 0", "e[1:3] = 0, e[5:] alive")
 
 # Targets of the issue "Speed".
 SMALL_GEOMEAN, SMALL_MAX = 2.0, 4.0
@@ -116,6 +116,19 @@ def build(lib: str, size: str) -> dict[str, Op]:
     def c_setslice() -> None:
         c[1:3] = 0
 
+    # writes into arrays with another live View: its bounds apart (e), or meeting the written
+    # bytes, a column of a matrix (g), which the write makes stale (safearray's bookkeeping)
+    e, g = (sa.array(raw_c), sa.array(raw_m)) if lib == "safearray" else (
+        (xp_strict.asarray(raw_c.copy()), xp_strict.asarray(raw_m.copy())) if strict
+        else (raw_c.copy(), raw_m.copy()))
+    e_tail, g_column = e[5:], g[:, 0]
+
+    def e_setslice(_alive: Any = e_tail) -> None:
+        e[1:3] = 0
+
+    def g_setrow(_alive: Any = g_column) -> None:
+        g[1] = 0
+
     def c_iadd() -> None:
         nonlocal c
         c += 1
@@ -153,6 +166,8 @@ def build(lib: str, size: str) -> dict[str, Op]:
         "sum": (lambda: ns.sum(a)) if strict else (lambda: a.sum()),
         "mean": (lambda: ns.mean(a)) if strict else (lambda: a.mean()),
         "c[1:3] = 0": c_setslice,
+        "e[1:3] = 0, e[5:] alive": e_setslice,
+        "g[1] = 0, g[:, 0] alive": g_setrow,
         "c += 1": c_iadd,
         "matmul": lambda: m @ m,
         "concatenate": lambda: concat([a, d]),

@@ -222,6 +222,7 @@ forget_views(ArrayBaseObject *owner)
 /* stale Views */
 
 static void written_bounds(PyObject *a, PyObject *key, char **lo, char **hi);
+static PyObject *written_part(PyObject *a, PyObject *key);
 static void byte_bounds(PyArrayObject *x, char **lo, char **hi);
 
 static inline int
@@ -234,6 +235,179 @@ is_stale(PyObject *o)
 /* After a write into `self` (`key`: its index, NULL for all of it; `value`: what was written):
    the Views of the same memory whose bytes changed become stale. Only reaches Python when
    other live Views of that memory exist. */
+/* A strided array's element addresses in a form where membership is one division per
+   dimension: dimensions of one element or stride 0 dropped, strides made positive (the
+   origin moved to the lowest element), sorted by stride, largest first. */
+typedef struct {
+    char *origin;
+    int nd;
+    npy_intp dim[NPY_MAXDIMS], stride[NPY_MAXDIMS];
+} Lattice;
+
+/* 1 when `x` fits a Lattice whose strides nest (each larger than the extent of the smaller
+   ones), so an address has at most one index; 0 otherwise. */
+static int
+lattice_of(PyArrayObject *x, Lattice *l)
+{
+    l->origin = PyArray_BYTES(x);
+    l->nd = 0;
+    for (int i = 0; i < PyArray_NDIM(x); i++) {
+        npy_intp n = PyArray_DIM(x, i), st = PyArray_STRIDE(x, i);
+        if (n == 1 || st == 0) {
+            continue;
+        }
+        if (st < 0) {
+            l->origin += st * (n - 1);
+            st = -st;
+        }
+        int k = l->nd++;
+        while (k > 0 && l->stride[k - 1] < st) { /* insertion: largest stride first */
+            l->stride[k] = l->stride[k - 1];
+            l->dim[k] = l->dim[k - 1];
+            k--;
+        }
+        l->stride[k] = st;
+        l->dim[k] = n;
+    }
+    npy_intp extent = PyArray_ITEMSIZE(x);
+    for (int k = l->nd - 1; k >= 0; k--) {
+        if (l->stride[k] < extent) {
+            return 0;
+        }
+        extent += l->stride[k] * (l->dim[k] - 1);
+    }
+    return 1;
+}
+
+static int
+lattice_has(const Lattice *l, char *p)
+{
+    npy_intp off = p - l->origin;
+    if (off < 0) {
+        return 0;
+    }
+    for (int k = 0; k < l->nd; k++) {
+        npy_intp i = off / l->stride[k];
+        if (i >= l->dim[k]) {
+            return 0;
+        }
+        off -= i * l->stride[k];
+    }
+    return off == 0;
+}
+
+/* Do the ndarrays x and y share a byte? 1 or 0 when it is decided here (same item size,
+   element grids that coincide, y's strides nesting, x small enough to walk), -1 otherwise. */
+static int
+overlap_exact(PyArrayObject *x, PyArrayObject *y)
+{
+    npy_intp item = PyArray_ITEMSIZE(x);
+    if (item != PyArray_ITEMSIZE(y) || PyArray_SIZE(x) == 0 || PyArray_SIZE(y) == 0) {
+        return PyArray_SIZE(x) == 0 || PyArray_SIZE(y) == 0 ? 0 : -1;
+    }
+    if (PyArray_SIZE(x) > 4096) {
+        return -1;
+    }
+    Lattice ly;
+    if (!lattice_of(y, &ly) || (PyArray_BYTES(x) - PyArray_BYTES(y)) % item != 0) {
+        return -1;
+    }
+    for (int i = 0; i < PyArray_NDIM(x); i++) {
+        if (PyArray_STRIDE(x, i) % item != 0) {
+            return -1;
+        }
+    }
+    for (int k = 0; k < ly.nd; k++) {
+        if (ly.stride[k] % item != 0) {
+            return -1;
+        }
+    }
+    /* walk x's elements: on the same grid of items, two elements share a byte iff they start
+       at the same address */
+    int nd = PyArray_NDIM(x);
+    npy_intp idx[NPY_MAXDIMS] = {0};
+    char *p = PyArray_BYTES(x);
+    for (;;) {
+        if (lattice_has(&ly, p)) {
+            return 1;
+        }
+        int d = nd - 1;
+        while (d >= 0) {
+            if (++idx[d] < PyArray_DIM(x, d)) {
+                p += PyArray_STRIDE(x, d);
+                break;
+            }
+            p -= PyArray_STRIDE(x, d) * (PyArray_DIM(x, d) - 1);
+            idx[d] = 0;
+            d--;
+        }
+        if (d < 0) {
+            return 0;
+        }
+    }
+}
+
+static PyObject *safearray_prefix = NULL; /* "safearray." */
+static PyObject *name_key;                /* "__name__" (defined with the __class__ getter) */
+
+/* What made the Views stale, as _stale.Staling reads it from the compiled core:
+   (type of the target, its shape, its dtype, key, op, id of the frame, code, line). */
+static PyObject *
+staling_record(ArrayBaseObject *self, PyObject *key, PyObject *op, PyFrameObject *f)
+{
+    PyArrayObject *a = (PyArrayObject *)self->a;
+    PyObject *shape = PyTuple_New(PyArray_NDIM(a));
+    if (shape == NULL) {
+        return NULL;
+    }
+    for (int i = 0; i < PyArray_NDIM(a); i++) {
+        PyObject *n = PyLong_FromSsize_t(PyArray_DIM(a, i));
+        if (n == NULL) {
+            Py_DECREF(shape);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(shape, i, n);
+    }
+    PyObject *code = f ? (PyObject *)PyFrame_GetCode(f) : Py_NewRef(Py_None);
+    /* an index array is not kept alive for a message */
+    PyObject *k = key == NULL ? Py_None :
+                  (PyLong_CheckExact(key) || PySlice_Check(key) || PyTuple_CheckExact(key) ||
+                   key == Py_Ellipsis) ? key : Py_False;
+    PyObject *r = Py_BuildValue("(ONOOOnNi)", (PyObject *)Py_TYPE(self), shape,
+                                (PyObject *)PyArray_DESCR(a), k, op ? op : Py_None,
+                                (Py_ssize_t)(uintptr_t)f, code, f ? PyFrame_GetLineNumber(f) : 0);
+    return r;
+}
+
+/* Is the running Python frame safearray's own (then Python finds the user's frame)? */
+static int
+frame_is_ours(PyFrameObject *f)
+{
+    if (f == NULL) {
+        return 0;
+    }
+#if PY_VERSION_HEX >= 0x030B0000
+    PyObject *globals = PyFrame_GetGlobals(f);
+#else
+    PyObject *globals = f->f_globals;
+    Py_XINCREF(globals);
+#endif
+    if (globals == NULL) {
+        PyErr_Clear();
+        return 0;
+    }
+    PyObject *name = PyDict_GetItemWithError(globals, name_key);
+    int ours = name != NULL && PyUnicode_Check(name) &&
+               PyUnicode_Tailmatch(name, safearray_prefix, 0, PY_SSIZE_T_MAX, -1) == 1;
+    Py_DECREF(globals);
+    PyErr_Clear();
+    return ours;
+}
+
+/* After a write into `self` (`key`: its index, NULL for all of it; `value`: what was written;
+   `op`: the operator): the Views of the same memory whose bytes changed become stale. Nothing
+   to do without other live Views whose bounds meet the written bytes; the exact test and the
+   record are made here when they can be, else by _stale.wrote. */
 static int
 after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
 {
@@ -244,21 +418,63 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
     if (h->nviews == 0 || (h->nviews == 1 && h->views[0] == self)) {
         return 0;
     }
-    /* Python decides (exactly) only when another View's bounds meet the written bytes' */
     char *lo, *hi;
-    written_bounds(self->a, key ? key : Py_None, &lo, &hi);
-    int meets = 0;
-    for (Py_ssize_t i = 0; i < h->nviews && !meets; i++) {
+    PyObject *part = written_part(self->a, key ? key : Py_None);
+    PyArrayObject *region = (PyArrayObject *)(part ? part : self->a);
+    byte_bounds(region, &lo, &hi);
+    int meets = 0, exact = 1;
+    for (Py_ssize_t i = 0; i < h->nviews; i++) {
         ArrayBaseObject *w = h->views[i];
         char *wlo, *whi;
         if (w == self || w->a == NULL) {
             continue;
         }
         byte_bounds((PyArrayObject *)w->a, &wlo, &whi);
-        meets = wlo < hi && lo < whi;
+        if (wlo < hi && lo < whi) {
+            meets = 1;
+            if (overlap_exact((PyArrayObject *)w->a, region) < 0) {
+                exact = 0;
+                break;
+            }
+        }
     }
-    if (!meets) {
-        return 0;
+    if (meets && exact && value != NULL && IS_TAGGED(value) && ((ArrayBaseObject *)value)->a != NULL) {
+        PyArrayObject *va = (PyArrayObject *)((ArrayBaseObject *)value)->a;
+        if (PyArray_BYTES(va) == PyArray_BYTES(region) && PyArray_NDIM(va) == PyArray_NDIM(region) &&
+            PyArray_ITEMSIZE(va) == PyArray_ITEMSIZE(region) &&
+            !memcmp(PyArray_DIMS(va), PyArray_DIMS(region), PyArray_NDIM(va) * sizeof(npy_intp)) &&
+            !memcmp(PyArray_STRIDES(va), PyArray_STRIDES(region), PyArray_NDIM(va) * sizeof(npy_intp))) {
+            meets = 0; /* x[k] = v with v a View of x[k]: nothing changes */
+        }
+    }
+    PyFrameObject *f = meets && exact ? PyEval_GetFrame() : NULL;
+    if (meets && exact && frame_is_ours(f)) {
+        exact = 0;
+    }
+    int status = 0;
+    if (meets && exact) {
+        PyObject *record = NULL;
+        for (Py_ssize_t i = 0; i < h->nviews; i++) {
+            ArrayBaseObject *w = h->views[i];
+            char *wlo, *whi;
+            if (w == self || w->a == NULL) {
+                continue;
+            }
+            byte_bounds((PyArrayObject *)w->a, &wlo, &whi);
+            if (wlo < hi && lo < whi && overlap_exact((PyArrayObject *)w->a, region) == 1) {
+                if (record == NULL && (record = staling_record(self, key, op, f)) == NULL) {
+                    status = -1;
+                    break;
+                }
+                Py_INCREF(record);
+                Py_XSETREF(w->stale, record);
+            }
+        }
+        Py_XDECREF(record);
+    }
+    Py_XDECREF(part);
+    if (status < 0 || !meets || exact) {
+        return status;
     }
     PyObject *r = PyObject_CallFunctionObjArgs(py_wrote, (PyObject *)self, key ? key : Py_None,
                                                value ? value : Py_None, op ? op : Py_None, NULL);
@@ -1624,16 +1840,16 @@ byte_bounds(PyArrayObject *x, char **lo, char **hi)
     *hi = h + PyArray_ITEMSIZE(x);
 }
 
-/* The bytes [lo, hi) that writing `a[key]` changes (key None: all of `a`); all of `a` when
-   the key selects no View (advanced indexing) or is bad (NumPy reports it when the write runs). */
-static void
-written_bounds(PyObject *a, PyObject *key, char **lo, char **hi)
+/* The View of `a` that writing `a[key]` changes (a new reference), or NULL when that is all
+   of `a`: key None, a key that selects no View (advanced indexing), or a bad key (NumPy
+   reports it when the write runs). */
+static PyObject *
+written_part(PyObject *a, PyObject *key)
 {
-    byte_bounds((PyArrayObject *)a, lo, hi);
     if (key == Py_None) {
-        return;
+        return NULL;
     }
-    /* the bytes of a[key]: with a trailing Ellipsis an element is a 0-d view, not a scalar */
+    /* with a trailing Ellipsis an element is a 0-d view, not a scalar */
     PyObject *k = unwrap(key), *part = NULL, *vk;
     if (PyTuple_CheckExact(k)) {
         PyObject *tail = PyTuple_Pack(1, Py_Ellipsis);
@@ -1653,13 +1869,23 @@ written_bounds(PyObject *a, PyObject *key, char **lo, char **hi)
     }
     if (part == NULL) {
         PyErr_Clear();
-        return;
+        return NULL;
     }
     if (Py_TYPE(part) == &PyArray_Type && PyArray_BASE((PyArrayObject *)part) != NULL &&
         shares_root((PyArrayObject *)part, (PyArrayObject *)a)) {
-        byte_bounds((PyArrayObject *)part, lo, hi);
+        return part;
     }
     Py_DECREF(part);
+    return NULL;
+}
+
+/* The bytes [lo, hi) that writing `a[key]` changes (key None: all of `a`). */
+static void
+written_bounds(PyObject *a, PyObject *key, char **lo, char **hi)
+{
+    PyObject *part = written_part(a, key);
+    byte_bounds((PyArrayObject *)(part ? part : a), lo, hi);
+    Py_XDECREF(part);
 }
 
 static int
@@ -1886,7 +2112,8 @@ PyInit__speedups(void)
     };
     numpy_prefix = PyUnicode_InternFromString("numpy.");
     name_key = PyUnicode_InternFromString("__name__");
-    if (numpy_prefix == NULL || name_key == NULL) {
+    safearray_prefix = PyUnicode_InternFromString("safearray.");
+    if (numpy_prefix == NULL || name_key == NULL || safearray_prefix == NULL) {
         return NULL;
     }
     PyObject *m = PyModule_Create(&speedups_module);

@@ -61,15 +61,20 @@ class Staling:
 
     __slots__ = ("_kind", "_shape", "_dtype", "_key", "_op", "frame_id", "code", "line")
 
-    def __init__(self, target: Any, key: object, op: object, frame: Any) -> None:
+    def __init__(self, kind: type, shape: tuple[int, ...], dtype: Any, key: object, op: object,
+                 frame_id: int, code: Any, line: int | None) -> None:
+        self._kind, self._shape, self._dtype, self._key, self._op = kind.__name__, shape, dtype, key, op
+        self.frame_id, self.code, self.line = frame_id, code, line
+
+    @classmethod
+    def of(cls, target: Any, key: object, op: object, frame: Any) -> Staling:
+        """The record of a write into ``target`` made by ``frame``."""
         a = target._a
-        self._kind, self._shape, self._dtype = type(target).__name__, a.shape, a.dtype
         # an index array is not kept alive for a message
-        self._key = key if key is None or type(key) in _PLAIN_KEYS else _AN_INDEX
-        self._op = op
-        self.frame_id = id(frame)
-        self.code = None if frame is None else frame.f_code
-        self.line = None if frame is None else frame.f_lineno
+        key = key if key is None or type(key) in _PLAIN_KEYS else _AN_INDEX
+        if frame is None:
+            return cls(type(target), a.shape, a.dtype, key, op, 0, None, None)
+        return cls(type(target), a.shape, a.dtype, key, op, id(frame), frame.f_code, frame.f_lineno)
 
     @property
     def what(self) -> str:
@@ -85,6 +90,17 @@ class Staling:
         if self.code is None:
             return "outside Python code"
         return f"{os.path.basename(self.code.co_filename)}:{self.line}"
+
+
+def _record(view: Any) -> Staling:
+    """``view._stale`` as a :class:`Staling` (the compiled core stores a plain tuple of the same
+    fields, ``False`` for an index array it did not keep)."""
+    info = view._stale
+    if type(info) is tuple:
+        kind, shape, dtype, key, op, frame_id, code, line = info
+        info = Staling(kind, shape, dtype, _AN_INDEX if key is False else key, op, frame_id, code, line)
+        view._stale = info
+    return info  # type: ignore[no-any-return]
 
 
 _PLAIN_KEYS = (int, slice, tuple, type(Ellipsis), str)
@@ -212,7 +228,7 @@ def wrote(target: Any, key: object = None, value: object = None, op: object = No
             continue
         if _overlap(region, v._a):
             if info is None:
-                info = Staling(target, key, op, _policy._user_frame())
+                info = Staling.of(target, key, op, _policy._user_frame())
             v._stale = info
 
 
@@ -238,7 +254,7 @@ def _report(view: Any, message: str) -> None:
 def stale_source(view: Any, target: Any, op: object) -> None:
     """Before a write into ``target`` whose source is the stale View ``view``: reported when
     the write that made it stale ran in this statement (or with the general check on)."""
-    info: Staling = view._stale
+    info = _record(view)
     if not reads_checked() and not _same_statement(info):
         return
     _report(view, (
@@ -253,7 +269,7 @@ def stale_read(view: Any) -> None:
     """A use of the stale View ``view``: reported when the general check is on here."""
     if not reads_checked():
         return
-    info: Staling = view._stale
+    info = _record(view)
     _report(view, (
         f"reading a stale View ({_policy.origin(view)}): {info.what} at {info.where()} changed "
         f"its bytes after it was made. Take the View again after the write if its new values "

@@ -484,3 +484,31 @@ def test_the_readmes_swap_block_does_what_it_says() -> None:
         exec(compile(block, "README.md", "exec"), namespace)
     assert [(w.category, w.lineno) for w in caught] == [(sa.StaleViewWarning, 3)]
     assert namespace["a"].tolist() == [[3, 4, 5], [3, 4, 5]]  # both rows hold a[1]'s values, as with NumPy
+
+
+@given(arrays(min_dims=1, max_dims=3, min_side=1, layouts=("C", "F", "transposed", "reversed", "strided")),
+       st.data())
+def test_a_write_makes_stale_exactly_the_views_whose_bytes_it_changes(nd: np.ndarray, data: st.DataObject) -> None:
+    from .strategies import basic_indices
+
+    x = sa.array(nd) if data.draw(st.booleans()) else sa.asarray(nd.copy())
+    raw = np.asarray(x)
+    keys = [data.draw(basic_indices(raw.shape)) for _ in range(3)]
+    views = [x[k] for k in keys[:2]]
+    views = [v for v in views if isinstance(v, sa.View)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.SharedWriteWarning)
+        x[keys[2]] = np.asarray(x[keys[2]])  # the same values: the bytes are written all the same
+    k = keys[2] if type(keys[2]) is tuple else (keys[2],)
+    written = raw[k if any(i is Ellipsis for i in k) else (*k, Ellipsis)]  # a view, even of one element
+    for v in views:
+        expected = bool(np.shares_memory(np.asarray(written), np.asarray(v)))
+        assert (v._stale is not None) == expected, (keys, v)
+
+
+@pytest.mark.parametrize(("written", "stale"), [(1, True), (0, False), (2, False)])
+def test_views_of_another_item_size_are_judged_by_their_bytes(written: int, stale: bool) -> None:
+    x = sa.zeros(4)  # float64
+    v = x.view(np.int32)[2:4]  # the bytes of x[1]
+    x[written] = 1.0
+    assert (v._stale is not None) is stale
