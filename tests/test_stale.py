@@ -246,13 +246,21 @@ def test_peer_idioms_are_silent_and_compute_what_numpy_does(idiom: Any) -> None:
 # ---- NumPy's generic shuffle -----------------------------------------------------------
 
 
-def test_numpys_own_shuffle_of_a_safearray_is_reported() -> None:
+NUMPYS_SHUFFLES = {
+    "Generator": lambda x: np.random.default_rng(1).shuffle(x),
+    "RandomState": lambda x: np.random.RandomState(1).shuffle(x),
+    "np.random.shuffle": lambda x: np.random.shuffle(x),
+}
+
+
+@pytest.mark.parametrize("shuffle", NUMPYS_SHUFFLES.values(), ids=NUMPYS_SHUFFLES.keys())
+def test_numpys_own_shuffle_of_a_safearray_is_reported(shuffle: Any) -> None:
     x = sa.arange(20).reshape(10, 2)
-    found = stale_warnings(lambda: np.random.default_rng(1).shuffle(x))
+    found = stale_warnings(lambda: shuffle(x))
     assert found and found[0].filename == __file__
     with sa.policy("raise"), pytest.raises(sa.StaleViewError), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # NumPy's own note on non-sequences
-        np.random.default_rng(1).shuffle(sa.arange(20).reshape(10, 2))
+        shuffle(sa.arange(20).reshape(10, 2))
 
 
 def test_safearrays_shuffle_is_a_permutation_and_silent() -> None:
