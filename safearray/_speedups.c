@@ -1434,6 +1434,8 @@ compare_pointers(const void *x, const void *y)
 /* Are the ndarrays of an owner (`owner_a`) and of its live Views held by anything else
    (a handed-out ndarray, a NumPy view a library made)? All must be plain arrays over one
    owner of the bytes, each held exactly as often as the tagged arrays hold it. */
+static PyObject *memory_link(PyObject *x);
+
 static int
 memory_held_elsewhere(ArrayBaseObject *owner)
 {
@@ -1458,7 +1460,7 @@ memory_held_elsewhere(ArrayBaseObject *owner)
     int elsewhere = 0;
     for (Py_ssize_t i = 0; i < n && !elsewhere; i++) {
         PyObject *x = occ[i];
-        if (Py_TYPE(x) != &PyArray_Type || (x != m && PyArray_BASE((PyArrayObject *)x) != m)) {
+        if (Py_TYPE(x) != &PyArray_Type || (x != m && memory_link(x) != m)) {
             elsewhere = 1;
         }
     }
@@ -1621,6 +1623,96 @@ root(PyObject *module, PyObject *a)
     return r;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* sealed ndarrays: read-only for good */
+
+/* The owner NumPy sees of a sealed ndarray: it holds what keeps the bytes alive, shows
+   nothing of it, and offers no buffer, so NumPy never lets the writeable flag of an array
+   over it be set back (its _IsWriteable finds no writable array or buffer in the chain). */
+typedef struct {
+    PyObject_HEAD
+    PyObject *keep; /* the sealed array's NumPy base (or the array itself when it has none) */
+} ReadOnlyMemoryObject;
+
+static int
+ReadOnlyMemory_traverse(ReadOnlyMemoryObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->keep);
+    return 0;
+}
+
+static int
+ReadOnlyMemory_clear(ReadOnlyMemoryObject *self)
+{
+    Py_CLEAR(self->keep);
+    return 0;
+}
+
+static void
+ReadOnlyMemory_dealloc(ReadOnlyMemoryObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    Py_CLEAR(self->keep);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject ReadOnlyMemory_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.ReadOnlyMemory",
+    .tp_basicsize = sizeof(ReadOnlyMemoryObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "The memory of a read-only safearray array, as NumPy sees its owner: it cannot "
+              "be written nor made writable.",
+    .tp_traverse = (traverseproc)ReadOnlyMemory_traverse,
+    .tp_clear = (inquiry)ReadOnlyMemory_clear,
+    .tp_dealloc = (destructor)ReadOnlyMemory_dealloc,
+};
+
+/* seal(a): a read-only ndarray over a's bytes (same dtype, shape, strides) whose NumPy base is
+   a ReadOnlyMemory holding a's base (or a): it can never be made writable. */
+static PyObject *
+seal(PyObject *module, PyObject *a)
+{
+    if (!PyArray_Check(a)) {
+        PyErr_SetString(PyExc_TypeError, "seal() needs an ndarray");
+        return NULL;
+    }
+    PyArrayObject *arr = (PyArrayObject *)a;
+    PyObject *keep = PyArray_BASE(arr) != NULL ? PyArray_BASE(arr) : a;
+    ReadOnlyMemoryObject *h = PyObject_GC_New(ReadOnlyMemoryObject, &ReadOnlyMemory_Type);
+    if (h == NULL) {
+        return NULL;
+    }
+    Py_INCREF(keep);
+    h->keep = keep;
+    PyObject_GC_Track((PyObject *)h);
+    PyArray_Descr *descr = PyArray_DESCR(arr);
+    Py_INCREF(descr);
+    PyObject *r = PyArray_NewFromDescr(&PyArray_Type, descr, PyArray_NDIM(arr), PyArray_DIMS(arr),
+                                       PyArray_STRIDES(arr), PyArray_DATA(arr), 0, NULL);
+    if (r == NULL) {
+        Py_DECREF(h);
+        return NULL;
+    }
+    if (PyArray_SetBaseObject((PyArrayObject *)r, (PyObject *)h) < 0) { /* steals h */
+        Py_DECREF(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The object through which the ndarray x holds its bytes, for memory_held_elsewhere: its NumPy
+   base, or, for a sealed array whose ReadOnlyMemory nothing else holds, what that one keeps. */
+static PyObject *
+memory_link(PyObject *x)
+{
+    PyObject *b = PyArray_BASE((PyArrayObject *)x);
+    if (b != NULL && Py_TYPE(b) == &ReadOnlyMemory_Type && Py_REFCNT(b) == 1) {
+        return ((ReadOnlyMemoryObject *)b)->keep;
+    }
+    return b;
+}
+
 static PyMethodDef module_methods[] = {
     {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap_other, ndarray_name)"},
     {"new_copy", new_copy, METH_O, "new_copy(a): a Copy holding the ndarray a"},
@@ -1646,6 +1738,8 @@ static PyMethodDef module_methods[] = {
     {"sharing", (PyCFunction)(void (*)(void))sharing, METH_FASTCALL,
      "sharing(view, key): True, or the other live Views whose bytes may overlap the write"},
     {"views_of", views_of, METH_O, "views_of(owner): the live Views of a tagged owner"},
+    {"seal", seal, METH_O,
+     "seal(a): a read-only ndarray over a's bytes that can never be made writable"},
     {"temporaries_by", temporaries_by, METH_NOARGS,
      "temporaries_by(): how the compiled core recognises a temporary on this interpreter"},
     {NULL, NULL, 0, NULL},
@@ -1671,6 +1765,7 @@ PyInit__speedups(void)
         {"TaggedMethod", &TaggedMethod_Type},
         {"TaggedAttribute", &TaggedAttribute_Type},
         {"FastAsarray", &FastAsarray_Type},
+        {"ReadOnlyMemory", &ReadOnlyMemory_Type},
     };
     numpy_prefix = PyUnicode_InternFromString("numpy.");
     name_key = PyUnicode_InternFromString("__name__");
