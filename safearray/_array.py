@@ -115,6 +115,84 @@ def _shares_root(r: NDArray[Any], a: NDArray[Any]) -> bool:
     return _root(r) is _root(a)
 
 
+class _ReadOnlyMemory:
+    """Pure-Python twin of the compiled ``ReadOnlyMemory``: the owner NumPy sees of a sealed
+    ndarray. It exports the bytes read-only (``__array_interface__``, removed once the array
+    is made) and holds what keeps them alive; it offers no buffer, so NumPy never lets the
+    writeable flag of an array over it be set back."""
+
+    __slots__ = ("__array_interface__", "_keep")
+
+
+def _py_seal(a: NDArray[Any]) -> NDArray[Any]:
+    """Pure-Python twin of the compiled ``seal``: a read-only ndarray over ``a``'s bytes that
+    can never be made writable (its NumPy base is a :class:`_ReadOnlyMemory`)."""
+    h = _new(_ReadOnlyMemory)
+    b = a.base
+    h._keep = a if b is None else b
+    dt = a.dtype
+    try:
+        face = a.__array_interface__
+    except (TypeError, ValueError):  # a dtype without a typestr (StringDType): the flag only
+        r = a.view()
+        r.flags.writeable = False
+        return r
+    face["data"] = (face["data"][0], True)
+    face["strides"] = a.strides
+    h.__array_interface__ = face
+    r = _asarray(h)
+    del h.__array_interface__
+    if r.dtype is not dt:  # the interface keeps neither metadata nor aligned structs
+        r = r.view(dt)
+    return r
+
+
+def _calibrate_sealed() -> int:
+    """``_rc(x.base)`` for a sealed ndarray ``x`` held by a local, its base held by ``x`` only."""
+    x = _py_seal(np.zeros(1))
+    b = x.base
+    return _rc(b)
+
+
+def _py_memory_link(x: NDArray[Any]) -> object:
+    """Pure-Python twin of the compiled ``memory_link``: ``x.base``, or for a sealed ``x``
+    whose ``_ReadOnlyMemory`` nothing else holds, what that one keeps."""
+    b = x.base
+    if _type(b) is _ReadOnlyMemory and _rc(b) == _RC_SEALED:
+        return b._keep
+    return b
+
+
+#: ``seal(a)`` of the core in use, and the type of the owner NumPy sees of a sealed ndarray.
+_seal: Callable[[NDArray[Any]], NDArray[Any]] = _py_seal if _speedups is None else _speedups.seal
+_SEALED: type = _ReadOnlyMemory if _speedups is None else _speedups.ReadOnlyMemory
+
+
+def _is_sealed(a: NDArray[Any]) -> bool:
+    """True when ``a`` is a sealed ndarray or a NumPy view of one (it can never be made writable)."""
+    return _type(_root(a)) is _SEALED
+
+
+def _readonly_owner(arr: Any) -> object:
+    """``.base`` of a read-only View: its owner when that is read-only already, else a read-only
+    stand-in for it (a read-only View of a Copy, a sealed ndarray over an ndarray's bytes, a
+    read-only memoryview of a buffer)."""
+    b = arr._base
+    if _type(b) is Copy:
+        if not b._a.flags.num & _policy.NPY_WRITEABLE:
+            return b
+        v = b.readonly()
+        v._policy = arr._policy  # a guarded argument's mark names it in the error
+        return v
+    if isinstance(b, _ndarray):
+        return _seal(b) if b.flags.num & _policy.NPY_WRITEABLE else b
+    try:
+        m = memoryview(b)  # type: ignore[arg-type]
+    except TypeError:  # no buffer (a sealed array's owner, an object with __array_interface__)
+        return b
+    return b if m.readonly else m.toreadonly()
+
+
 # --------------------------------------------------------------------------------------
 # reference counts in pure Python (the compiled core counts without these offsets)
 
@@ -179,6 +257,7 @@ def _calibrate_params() -> int:
 
 
 _PARAM_REFS = _calibrate_params()
+_RC_SEALED = _calibrate_sealed()
 
 
 def _bounds(x: NDArray[Any]) -> tuple[int, int]:
@@ -259,7 +338,7 @@ def _py_memory_held_elsewhere(owner: Any, views: list[Any]) -> bool:
         return True
     counts: dict[int, list[Any]] = {}
     for x in [a, *[w._a for w in views], *[w._src for w in views if w._src is not owner]]:
-        if _type(x) is not _ndarray or (x is not m and x.base is not m):
+        if _type(x) is not _ndarray or (x is not m and _py_memory_link(x) is not m):
             return True
         entry = counts.get(id(x))
         if entry is None:
@@ -1166,8 +1245,26 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     @property
     def base(self) -> object:
-        """For a View, the object that owns its memory (a Copy, an ndarray or a buffer); for a Copy, None."""
-        return self._base
+        """For a View, the object that owns its memory (a Copy, an ndarray or a buffer); for a Copy, None.
+
+        The base of a read-only View is read-only too, so that there is no way back to writing:
+        a read-only View of the Copy, a read-only ndarray (that NumPy cannot make writable)
+        of an ndarray, a read-only memoryview of a writable buffer.
+
+        Examples
+        --------
+        >>> import safearray as sa
+        >>> x = sa.arange(4)
+        >>> x[1:].base is x
+        True
+        >>> r = x.readonly()
+        >>> type(r.base).__name__, r.base.flags.writeable, sa.shares_memory(r.base, x)
+        ('View', False, True)
+        """
+        b = self._base
+        if b is None or self._a.flags.num & _policy.NPY_WRITEABLE:
+            return b
+        return _readonly_owner(self)
 
     @property
     def T(self, *_: Any) -> View[ScalarT_co]:
@@ -1564,9 +1661,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         ...
         safearray.ReadOnlyError: assignment [0]: cannot write into a read-only View (.readonly() of Copy(shape=(3,), dtype=float64)); use .copy() to get a writable Copy.
         """
-        v = self._a.view()
-        v.flags.writeable = False
-        return _view_of(v, self, _OP_READONLY)
+        return _view_of(_seal(self._a), self, _OP_READONLY)
 
     def with_policy(self, mode: str) -> View[ScalarT_co]:
         """A View of the same memory whose writes follow ``mode`` ("allow", "warn" or "raise").
@@ -2117,6 +2212,8 @@ _PARAMETER = "parameter"
 _COUNTS = _calibrate()
 _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
 _policy.written_part = _written_part
+_policy.seal = _seal
+_policy.is_sealed = _is_sealed
 _views_of: Callable[[Any], list[Any]] = _py_views_of if _speedups is None else _speedups.views_of
 def _views_of_owner(owner: Any) -> list[Any]:
     return _views_of(owner) if isinstance(owner, Copy) else []
