@@ -176,7 +176,7 @@ def _is_sealed(a: NDArray[Any]) -> bool:
 def _readonly_owner(arr: Any) -> object:
     """``.base`` of a read-only View: its owner when that is read-only already, else a read-only
     stand-in for it (a read-only View of a Copy, a sealed ndarray over an ndarray's bytes, a
-    read-only memoryview of a buffer)."""
+    read-only memoryview of a buffer, exported by a sealed ndarray over it)."""
     b = arr._base
     if _type(b) is Copy:
         if not b._a.flags.num & _policy.NPY_WRITEABLE:
@@ -190,7 +190,17 @@ def _readonly_owner(arr: Any) -> object:
         m = memoryview(b)  # type: ignore[arg-type]
     except TypeError:  # no buffer (a sealed array's owner, an object with __array_interface__)
         return b
-    return b if m.readonly else m.toreadonly()
+    if m.readonly:
+        return b
+    # not m.toreadonly(): its .obj is the writable buffer; a memoryview of a sealed array is not
+    try:
+        a = _asarray(m)
+    except (TypeError, ValueError, NotImplementedError):  # a format NumPy does not read: bytes
+        try:
+            a = _asarray(m.cast("B"))
+        except TypeError:  # not contiguous either
+            return m.toreadonly()
+    return memoryview(_seal(a))
 
 
 # --------------------------------------------------------------------------------------

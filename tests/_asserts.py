@@ -117,7 +117,8 @@ def owner_of(a: np.ndarray) -> object:
 def base_is(view: Any, owner: object) -> bool:
     """``view.base`` is ``owner``, or, for a read-only View of writable memory, the read-only
     stand-in safearray gives instead (no way back to writing): a read-only View of the Copy,
-    a read-only ndarray over the ndarray's bytes, a read-only memoryview of the buffer."""
+    a read-only ndarray over the ndarray's bytes, a read-only memoryview (of a read-only
+    ndarray) over the buffer."""
     b = view.base
     if b is owner:
         return True
@@ -129,4 +130,7 @@ def base_is(view: Any, owner: object) -> bool:
         return (type(b) is np.ndarray and not b.flags.writeable and b.shape == owner.shape
                 and b.dtype == owner.dtype and b.strides == owner.strides
                 and b.__array_interface__["data"][0] == owner.__array_interface__["data"][0])
-    return isinstance(b, memoryview) and b.readonly and b.obj is owner
+    if not (isinstance(b, memoryview) and b.readonly and isinstance(b.obj, np.ndarray)):
+        return False
+    given = np.asarray(memoryview(owner))  # type: ignore[arg-type]
+    return bool(b.obj.__array_interface__["data"][0] == given.__array_interface__["data"][0])
