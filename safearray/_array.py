@@ -346,29 +346,50 @@ def _py_memory_held_elsewhere(owner: Any, views: list[Any]) -> bool:
     m = a if a.base is None else a.base
     if _type(m) is not _ndarray or m.base is not None:
         return True
+    # id -> [array, held by the tagged arrays and by the arrays linked to it]
     counts: dict[int, list[Any]] = {}
     for x in [a, *[w._a for w in views], *[w._src for w in views if w._src is not owner]]:
-        if _type(x) is not _ndarray or (x is not m and _py_memory_link(x) is not m):
+        if _type(x) is not _ndarray:
             return True
         entry = counts.get(id(x))
         if entry is None:
             counts[id(x)] = [x, 1]
         else:
             entry[1] += 1
-    x = entry = None
-    refs_to_m = 0
+    # each one but m holds its link once (see _py_memory_link); a link that is not listed (an
+    # array between a view of a sealed array and m) is listed with the arrays linked to it
+    m_held = 0
+    todo = [entry[0] for entry in counts.values()]
+    while todo:
+        x = todo.pop()
+        if x is m:
+            continue
+        p = _py_memory_link(x)
+        if p is m:
+            m_held += 1
+            continue
+        if _type(p) is not _ndarray:
+            return True
+        entry = counts.get(id(p))
+        if entry is None:
+            counts[id(p)] = [p, 1]
+            todo.append(p)
+        else:
+            entry[1] += 1
+    x = p = entry = None
     for x, n in counts.values():
         if x is m:
-            refs_to_m += n
+            m_held += n
             continue
-        refs_to_m += 1
-        # held: n times by tagged arrays, once by ``counts``, by the locals ``x`` and ``a``
+        # held: n times by tagged arrays and linked arrays, once by ``counts``, by the locals
+        # ``x`` and ``a``
         if _rc(x) != _RC_LOCAL + n + 1 + (x is a):
             return True
     x = None
-    # m: by the tagged arrays, ``counts`` (when listed), the locals ``m`` and ``a`` (when m is a)
+    # m: by the tagged arrays and linked arrays, ``counts`` (when listed), the locals ``m`` and
+    # ``a`` (when m is a)
     listed = id(m) in counts
-    return bool(_rc(m) != _RC_LOCAL + refs_to_m + listed + (a is m))
+    return bool(_rc(m) != _RC_LOCAL + m_held + listed + (a is m))
 
 
 _OP_T, _OP_MT, _OP_REAL, _OP_IMAG = OpName(".T"), OpName(".mT"), OpName(".real"), OpName(".imag")

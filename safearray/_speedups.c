@@ -1424,17 +1424,24 @@ byte_bounds(PyArrayObject *x, char **lo, char **hi)
     *hi = h + PyArray_ITEMSIZE(x);
 }
 
-static int
-compare_pointers(const void *x, const void *y)
-{
-    uintptr_t a = (uintptr_t)*(PyObject *const *)x, b = (uintptr_t)*(PyObject *const *)y;
-    return a < b ? -1 : a > b;
-}
-
 /* Are the ndarrays of an owner (`owner_a`) and of its live Views held by anything else
    (a handed-out ndarray, a NumPy view a library made)? All must be plain arrays over one
-   owner of the bytes, each held exactly as often as the tagged arrays hold it. */
+   owner of the bytes M, linked to it directly or through the arrays between a NumPy view of a
+   sealed array and M (see memory_link), each held exactly as often as the tagged arrays and
+   the arrays linked to it hold it. */
 static PyObject *memory_link(PyObject *x);
+
+typedef struct {
+    PyObject *obj;
+    Py_ssize_t held; /* by the tagged arrays, and by the arrays linked to it */
+} HeldNode;
+
+static int
+compare_nodes(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t)((const HeldNode *)x)->obj, b = (uintptr_t)((const HeldNode *)y)->obj;
+    return a < b ? -1 : a > b;
+}
 
 static int
 memory_held_elsewhere(ArrayBaseObject *owner)
@@ -1445,45 +1452,80 @@ memory_held_elsewhere(ArrayBaseObject *owner)
         return 1;
     }
     Py_ssize_t n = 0, cap = 1 + 2 * owner->nviews;
-    PyObject **occ = PyMem_Malloc(cap * sizeof(PyObject *));
-    if (occ == NULL) {
+    HeldNode *nodes = PyMem_Malloc(2 * cap * sizeof(HeldNode));
+    if (nodes == NULL) {
         return 1;
     }
-    occ[n++] = a;
+    nodes[n++].obj = a;
     for (Py_ssize_t i = 0; i < owner->nviews; i++) {
         ArrayBaseObject *w = owner->views[i];
-        occ[n++] = w->a;
+        nodes[n++].obj = w->a;
         if (w->src != NULL && w->src != (PyObject *)owner) {
-            occ[n++] = w->src;
+            nodes[n++].obj = w->src;
         }
     }
     int elsewhere = 0;
     for (Py_ssize_t i = 0; i < n && !elsewhere; i++) {
-        PyObject *x = occ[i];
-        if (Py_TYPE(x) != &PyArray_Type || (x != m && memory_link(x) != m)) {
+        elsewhere = Py_TYPE(nodes[i].obj) != &PyArray_Type;
+    }
+    /* the distinct arrays, each held as often as it occurs */
+    Py_ssize_t distinct = 0;
+    if (!elsewhere) {
+        qsort(nodes, n, sizeof(HeldNode), compare_nodes);
+        for (Py_ssize_t i = 0; i < n; ) {
+            Py_ssize_t j = i;
+            while (j < n && nodes[j].obj == nodes[i].obj) {
+                j++;
+            }
+            nodes[distinct].obj = nodes[i].obj;
+            nodes[distinct++].held = j - i;
+            i = j;
+        }
+    }
+    /* each one but M holds its link once; a link that is not listed (an array between a view of
+       a sealed array and M) is appended, up to the room left */
+    Py_ssize_t total = distinct, room = 2 * cap, m_held = 0;
+    for (Py_ssize_t i = 0; i < total && !elsewhere; i++) {
+        if (nodes[i].obj == m) {
+            continue;
+        }
+        PyObject *p = memory_link(nodes[i].obj);
+        if (p == m) {
+            m_held++;
+            continue;
+        }
+        if (p == NULL || Py_TYPE(p) != &PyArray_Type) {
+            elsewhere = 1;
+            break;
+        }
+        HeldNode key = {p, 0};
+        HeldNode *found = bsearch(&key, nodes, distinct, sizeof(HeldNode), compare_nodes);
+        for (Py_ssize_t k = distinct; found == NULL && k < total; k++) {
+            if (nodes[k].obj == p) {
+                found = &nodes[k];
+            }
+        }
+        if (found != NULL) {
+            found->held++;
+        }
+        else if (total < room) {
+            nodes[total].obj = p;
+            nodes[total++].held = 1;
+        }
+        else {
             elsewhere = 1;
         }
     }
-    if (!elsewhere) {
-        qsort(occ, n, sizeof(PyObject *), compare_pointers);
-        Py_ssize_t refs_to_m = 0;
-        for (Py_ssize_t i = 0; i < n && !elsewhere; ) {
-            Py_ssize_t j = i;
-            while (j < n && occ[j] == occ[i]) {
-                j++;
-            }
-            if (occ[i] == m) {
-                refs_to_m += j - i;
-            }
-            else {
-                refs_to_m += 1; /* its base */
-                elsewhere = Py_REFCNT(occ[i]) != j - i;
-            }
-            i = j;
+    for (Py_ssize_t i = 0; i < total && !elsewhere; i++) {
+        if (nodes[i].obj == m) {
+            m_held += nodes[i].held;
         }
-        elsewhere = elsewhere || Py_REFCNT(m) != refs_to_m;
+        else {
+            elsewhere = Py_REFCNT(nodes[i].obj) != nodes[i].held;
+        }
     }
-    PyMem_Free(occ);
+    elsewhere = elsewhere || Py_REFCNT(m) != m_held;
+    PyMem_Free(nodes);
     return elsewhere;
 }
 
