@@ -173,6 +173,18 @@ def _is_sealed(a: NDArray[Any]) -> bool:
     return _type(_root(a)) is _SEALED
 
 
+def _memory_root(x: Any) -> object:
+    """The object that owns the memory of the tagged array ``x`` (as :func:`_root` of its
+    ndarray), seen through a seal: the owner of the sealed bytes, not the seal."""
+    r = _root(x._a)
+    if _type(r) is _SEALED:
+        b = x._base
+        if _type(b) is Copy:
+            return _root(b._a)
+        return _root(b) if isinstance(b, _ndarray) else b
+    return r
+
+
 def _readonly_owner(arr: Any) -> object:
     """``.base`` of a read-only View: its owner when that is read-only already, else a read-only
     stand-in for it (a read-only View of a Copy, a sealed ndarray over an ndarray's bytes, a
@@ -1530,9 +1542,12 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     # a View of a mapped file: NumPy's memmap knows the file
 
     def _mapped(self, name: str) -> Any:
-        m = self._a
-        while m is not None and not isinstance(m, _memmap):
-            m = getattr(m, "base", None)
+        m = None
+        for m in (self._a, self._base):  # the owner too: a sealed ndarray hides the chain
+            while m is not None and not isinstance(m, _memmap):
+                m = getattr(m, "base", None)
+            if m is not None:
+                break
         if m is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r} "
                                  f"(it is not a View of a mapped file)")

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import itertools
 import pickle
+import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -73,6 +75,18 @@ def _of_buffer() -> tuple[Any, Any]:
     return sa.frombuffer(buf, dtype=np.float64).reshape(3, 4), buf
 
 
+_FILES = tempfile.TemporaryDirectory(prefix="safearray-escapes-")  # removed at exit
+_COUNTER = itertools.count()
+
+
+def _of_file() -> tuple[Any, Any]:
+    path = Path(_FILES.name) / f"mapped{next(_COUNTER)}.dat"
+    m = sa.memmap(path, dtype=np.float64, mode="w+", shape=(3, 4))
+    with sa.policy("allow"):
+        m[...] = np.arange(12.0).reshape(3, 4)
+    return m, m
+
+
 SUBJECTS: dict[str, Callable[[], tuple[Any, Any]]] = {
     "readonly() of a Copy": lambda: (lambda x, o: (x.readonly(), o))(*_of_copy()),
     "readonly() of a View": lambda: (lambda x, o: (x[1:].readonly(), o))(*_of_copy()),
@@ -81,6 +95,7 @@ SUBJECTS: dict[str, Callable[[], tuple[Any, Any]]] = {
     "readonly() of a View of an ndarray": lambda: (lambda x, o: (sa.asarray(x)[:, 1:].readonly(), o))(*_of_raw()),
     "readonly() of a buffer": lambda: (lambda x, o: (x.readonly(), o))(*_of_buffer()),
     "a View of a read-only buffer View": lambda: (lambda x, o: (x.readonly()[::-1], o))(*_of_buffer()),
+    "readonly() of a mapped file": lambda: (lambda x, o: (x[1:].readonly(), o))(*_of_file()),
     "guarded Copy": lambda: (lambda x, o: (_grab(x), o))(*_of_copy()),
     "guarded View of a Copy": lambda: (lambda x, o: (_grab(x[1:]), o))(*_of_copy()),
     "guarded ndarray": lambda: (lambda x, o: (_grab(x), o))(*_of_raw()),
@@ -351,6 +366,13 @@ def test_sealed_ndarrays_keep_dtype_layout_and_values(dtype: Any) -> None:
     assert np.shares_memory(a, raw) and not a.flags.writeable
     with pytest.raises(ValueError, match="WRITEABLE"):
         a.flags.writeable = True
+
+
+def test_a_read_only_view_of_a_mapped_file_is_still_one() -> None:
+    m, _ = _of_file()
+    r = m.readonly()[1:]
+    assert isinstance(r, sa.memmap) and r.filename == m.filename and r.mode == "w+"
+    assert not isinstance(sa.arange(3.0).readonly(), sa.memmap)
 
 
 # --------------------------------------------------------------------------------------
