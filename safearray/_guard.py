@@ -200,7 +200,8 @@ def guard(*arrays: Any, **named: Any) -> Any:
     writable again after it.
 
     What guard cannot reach: arrays held in attributes of other objects (``obj.data``) or in
-    containers other than lists, tuples and dicts (sets, deques, your classes); raw pointers
+    containers other than lists, tuples and dicts (sets, deques, subclasses of list and dict,
+    your classes); raw pointers
     (``x.ctypes``, ``ctypes``, ``x.__array_interface__["data"]``) and C code that ignores
     NumPy's writeable flag; the interpreter's introspection (``gc.get_referents``, private
     attributes); and, for a block, ndarrays obtained before it (NumPy views of a raw ndarray,
