@@ -144,25 +144,28 @@ class GuardBlock:
     __slots__ = ("_items", "_changed")
 
     def __init__(self, arrays: tuple[Any, ...], named: dict[str, Any]) -> None:
-        items: list[tuple[str, NDArray[Any]]] = []
+        items: list[tuple[str, Any]] = []
         for label, value in [(f"argument {i}", v) for i, v in enumerate(arrays)] + [
             (repr(k), v) for k, v in named.items()
         ]:
-            if isinstance(value, _TAGGED):
-                items.append((label, value._a))
-                items.extend((label, w._a) for w in _overlapping_views(value))
-            elif isinstance(value, _NDARRAY):
-                items.append((label, value))
-            else:
+            if not isinstance(value, (_TAGGED, _NDARRAY)):
                 raise SafeArrayTypeError(
                     f"guard() takes SafeArrays and numpy ndarrays to protect, got "
                     f"{type(value).__name__} for {label}."
                 )
+            items.append((label, value))
         self._items = items
         self._changed: list[tuple[NDArray[Any], int]] = []
 
     def __enter__(self) -> GuardBlock:
-        for label, a in self._items:
+        arrays: list[tuple[str, NDArray[Any]]] = []
+        for label, value in self._items:
+            if isinstance(value, _TAGGED):  # and the Views made before the block that overlap it
+                arrays.append((label, value._a))
+                arrays.extend((label, w._a) for w in _overlapping_views(value))
+            else:
+                arrays.append((label, value))
+        for label, a in arrays:
             if a.flags.writeable:
                 a.flags.writeable = False
                 self._changed.append((a, id(a)))

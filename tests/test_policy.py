@@ -567,6 +567,15 @@ def test_guard_block_covers_views_made_before_it_and_restores_them() -> None:
     assert x[0] == 5
 
 
+def test_guard_block_covers_views_made_between_the_call_and_the_block() -> None:
+    x = sa.arange(4.0)
+    block = sa.guard(x)
+    late = x[1:]
+    with block:
+        assert not late.flags.writeable
+    assert late.flags.writeable
+
+
 @pytest.mark.parametrize("order", ["owner first", "view first"])
 def test_guard_block_restores_raw_views_in_any_order(order: str) -> None:
     a = np.zeros(4)
