@@ -122,29 +122,32 @@ class _ReadOnlyMemory:
     writeable flag of an array over it be set back."""
 
     __slots__ = ("__array_interface__", "_keep")
+    __array_interface__: dict[str, Any]
+    _keep: object
 
 
 def _py_seal(a: NDArray[Any]) -> NDArray[Any]:
     """Pure-Python twin of the compiled ``seal``: a read-only ndarray over ``a``'s bytes that
     can never be made writable (its NumPy base is a :class:`_ReadOnlyMemory`)."""
+    x: Any = a
     h = _new(_ReadOnlyMemory)
-    b = a.base
-    h._keep = a if b is None else b
-    dt = a.dtype
+    b = x.base
+    h._keep = x if b is None else b
+    dt = x.dtype
     try:
-        face = a.__array_interface__
+        face = x.__array_interface__
     except (TypeError, ValueError):  # a dtype without a typestr (StringDType): the flag only
-        r = a.view()
-        r.flags.writeable = False
-        return r
+        weak: Any = x.view()
+        weak.flags.writeable = False
+        return weak  # type: ignore[no-any-return]
     face["data"] = (face["data"][0], True)
-    face["strides"] = a.strides
+    face["strides"] = x.strides
     h.__array_interface__ = face
-    r = _asarray(h)
+    r: Any = _asarray(h)
     del h.__array_interface__
     if r.dtype is not dt:  # the interface keeps neither metadata nor aligned structs
         r = r.view(dt)
-    return r
+    return r  # type: ignore[no-any-return]
 
 
 def _calibrate_sealed() -> int:
@@ -157,9 +160,9 @@ def _calibrate_sealed() -> int:
 def _py_memory_link(x: NDArray[Any]) -> object:
     """Pure-Python twin of the compiled ``memory_link``: ``x.base``, or for a sealed ``x``
     whose ``_ReadOnlyMemory`` nothing else holds, what that one keeps."""
-    b = x.base
+    b: Any = x.base
     if _type(b) is _ReadOnlyMemory and _rc(b) == _RC_SEALED:
-        return b._keep
+        return cast(_ReadOnlyMemory, b)._keep
     return b
 
 
@@ -173,7 +176,7 @@ def _is_sealed(a: NDArray[Any]) -> bool:
     return _type(_root(a)) is _SEALED
 
 
-def _memory_root(x: Any) -> object:
+def memory_root(x: Any) -> object:
     """The object that owns the memory of the tagged array ``x`` (as :func:`_root` of its
     ndarray), seen through a seal: the owner of the sealed bytes, not the seal."""
     r = _root(x._a)
@@ -199,7 +202,7 @@ def _readonly_owner(arr: Any) -> object:
     if isinstance(b, _ndarray):
         return _seal(b) if b.flags.num & _policy.NPY_WRITEABLE else b
     try:
-        m = memoryview(b)  # type: ignore[arg-type]
+        m = memoryview(b)
     except TypeError:  # no buffer (a sealed array's owner, an object with __array_interface__)
         return b
     if m.readonly:
@@ -212,7 +215,7 @@ def _readonly_owner(arr: Any) -> object:
             a = _asarray(m.cast("B"))
         except TypeError:  # not contiguous either
             return m.toreadonly()
-    return memoryview(_seal(a))
+    return memoryview(cast(Any, _seal(a)))
 
 
 # --------------------------------------------------------------------------------------

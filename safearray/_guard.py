@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import _policy
-from ._array import SafeArray, _bounds, _root, _seal, _view_of, _view_of_raw
+from ._array import SafeArray, _bounds, _root, _seal, _type, _view_of, _view_of_raw
 
 _TAGGED: Any = SafeArray
 _NDARRAY: Any = np.ndarray
@@ -41,8 +41,8 @@ def _readonly_argument(value: Any, name: str, memo: dict[int, Any]) -> Any:
     ``memo`` maps the ids of the objects met to what replaces them: an array met twice gives
     one View, and a container that holds itself is rebuilt once.
     """
-    t = type(value)
-    if t is list or t is tuple or t is dict or (isinstance(value, tuple) and hasattr(value, "_fields")):
+    t = _type(value)
+    if t is list or t is tuple or t is dict or _is_named_tuple(value):
         done = memo.get(id(value))
         if done is not None:
             return done[0]
@@ -62,24 +62,33 @@ def _readonly_argument(value: Any, name: str, memo: dict[int, Any]) -> Any:
     return view
 
 
+def _is_named_tuple(obj: object) -> bool:
+    return isinstance(obj, tuple) and hasattr(obj, "_fields")  # pyright: ignore[reportUnknownArgumentType]
+
+
 def _readonly_container(value: Any, name: str, memo: dict[int, Any]) -> Any:
     """A list, tuple or dict argument rebuilt (same type) with its arrays as read-only Views;
     the container itself when it holds no array."""
-    if type(value) is dict:
-        out: Any = {}
+    out: Any
+    kind = _type(value)  # compared as a name: the checkers do not narrow ``value`` to Unknown
+    if kind is dict:
+        given: dict[Any, Any] = value
+        out = {}
         memo[id(value)] = (out, value)
-        for k, v in value.items():
+        for k, v in given.items():
             out[k] = _readonly_argument(v, f"{name}[{k!r}]", memo)
-        changed = any(out[k] is not v for k, v in value.items())
-    elif type(value) is list:
+        changed = any(out[k] is not v for k, v in given.items())
+    elif kind is list:
+        seq: list[Any] = value
         out = []
         memo[id(value)] = (out, value)
-        out.extend(_readonly_argument(v, f"{name}[{i}]", memo) for i, v in enumerate(value))
-        changed = any(o is not v for o, v in zip(out, value))
+        out.extend(_readonly_argument(v, f"{name}[{i}]", memo) for i, v in enumerate(seq))
+        changed = any(o is not v for o, v in zip(out, seq))
     else:  # a tuple cannot hold itself but through a list or a dict, which the memo catches
-        items = [_readonly_argument(v, f"{name}[{i}]", memo) for i, v in enumerate(value)]
-        changed = any(o is not v for o, v in zip(items, value))
-        out = (tuple(items) if type(value) is tuple else type(value)(*items)) if changed else value
+        tup: tuple[Any, ...] = value
+        items = [_readonly_argument(v, f"{name}[{i}]", memo) for i, v in enumerate(tup)]
+        changed = any(o is not v for o, v in zip(items, tup))
+        out = (tuple(items) if kind is tuple else kind(*items)) if changed else value
         memo[id(value)] = (out, value)
     if not changed:
         memo[id(value)] = (value, value)
@@ -118,7 +127,7 @@ def _overlapping_views(value: Any) -> list[Any]:
     if not views:
         return []
     lo, hi = _bounds(value._a)
-    out = []
+    out: list[Any] = []
     for w in views:
         if w is value:
             continue
@@ -131,7 +140,7 @@ def _overlapping_views(value: Any) -> list[Any]:
 def _depth(a: NDArray[Any]) -> int:
     """How many ndarrays lie between ``a`` and the owner of its bytes (0: ``a`` has no base)."""
     n = 0
-    b = a.base
+    b: Any = a.base
     while isinstance(b, _NDARRAY):
         n += 1
         b = b.base
