@@ -115,6 +115,109 @@ def _shares_root(r: NDArray[Any], a: NDArray[Any]) -> bool:
     return _root(r) is _root(a)
 
 
+class _ReadOnlyMemory:
+    """Pure-Python twin of the compiled ``ReadOnlyMemory``: the owner NumPy sees of a sealed
+    ndarray. It exports the bytes read-only (``__array_interface__``, removed once the array
+    is made) and holds what keeps them alive; it offers no buffer, so NumPy never lets the
+    writeable flag of an array over it be set back."""
+
+    __slots__ = ("__array_interface__", "_keep")
+    __array_interface__: dict[str, Any]
+    _keep: object
+
+
+def _py_seal(a: NDArray[Any]) -> NDArray[Any]:
+    """Pure-Python twin of the compiled ``seal``: a read-only ndarray over ``a``'s bytes that
+    can never be made writable (its NumPy base is a :class:`_ReadOnlyMemory`)."""
+    x: Any = a
+    h = _new(_ReadOnlyMemory)
+    b = x.base
+    h._keep = x if b is None else b
+    dt = x.dtype
+    try:
+        face = x.__array_interface__
+    except (TypeError, ValueError):  # a dtype without a typestr (StringDType): the flag only
+        weak: Any = x.view()
+        weak.flags.writeable = False
+        return weak  # type: ignore[no-any-return]
+    face["data"] = (face["data"][0], True)
+    face["strides"] = x.strides
+    h.__array_interface__ = face
+    r: Any = _asarray(h)
+    del h.__array_interface__
+    if r.dtype is not dt:  # the interface keeps neither metadata nor aligned structs
+        r = r.view(dt)
+    return r  # type: ignore[no-any-return]
+
+
+def _calibrate_sealed() -> int:
+    """``_rc(x.base)`` for a sealed ndarray ``x`` held by a local, its base held by ``x`` only."""
+    x = _py_seal(np.zeros(1))
+    b = x.base
+    return _rc(b)
+
+
+def _py_memory_link(x: NDArray[Any]) -> object:
+    """Pure-Python twin of the compiled ``memory_link``: ``x.base``, or for a sealed ``x``
+    whose ``_ReadOnlyMemory`` nothing else holds, what that one keeps."""
+    b: Any = x.base
+    if _type(b) is _ReadOnlyMemory and _rc(b) == _RC_SEALED:
+        return cast(_ReadOnlyMemory, b)._keep
+    return b
+
+
+#: ``seal(a)`` of the core in use, and the type of the owner NumPy sees of a sealed ndarray.
+_seal: Callable[[NDArray[Any]], NDArray[Any]] = _py_seal if _speedups is None else _speedups.seal
+_SEALED: type = _ReadOnlyMemory if _speedups is None else _speedups.ReadOnlyMemory
+
+
+def _is_sealed(a: NDArray[Any]) -> bool:
+    """True when ``a`` is a sealed ndarray or a NumPy view of one (it can never be made writable)."""
+    return _type(_root(a)) is _SEALED
+
+
+def memory_root(x: Any) -> object:
+    """The object that owns the memory of the tagged array ``x`` (as :func:`_root` of its
+    ndarray), seen through a seal: the owner of the sealed bytes, not the seal."""
+    r = _root(x._a)
+    if _type(r) is _SEALED:
+        b = x._base
+        if _type(b) is Copy:
+            return _root(b._a)
+        return _root(b) if isinstance(b, _ndarray) else b
+    return r
+
+
+def _readonly_owner(arr: Any) -> object:
+    """``.base`` of a read-only View: its owner when that is read-only already, else a read-only
+    stand-in for it (a read-only View of a Copy, a sealed ndarray over an ndarray's bytes, a
+    read-only memoryview of a buffer, exported by a sealed ndarray over it)."""
+    b = arr._base
+    if _type(b) is Copy:
+        if not b._a.flags.num & _policy.NPY_WRITEABLE:
+            return b
+        v = b.readonly()
+        v._policy = arr._policy  # a guarded argument's mark names it in the error
+        return v
+    if isinstance(b, _ndarray):
+        return _seal(b) if b.flags.num & _policy.NPY_WRITEABLE else b
+    try:
+        m = memoryview(b)
+    except TypeError:  # no buffer (a sealed array's owner, an object with __array_interface__)
+        return b
+    if m.readonly:
+        return b
+    # not m.toreadonly(): its .obj is the writable buffer; a memoryview of a sealed array is not
+    try:
+        a = _asarray(m)
+    except (TypeError, ValueError, NotImplementedError):  # a format NumPy does not read: bytes
+        try:
+            a = _asarray(m.cast("B"))
+        except TypeError:  # not contiguous either
+            return m.toreadonly()
+    return memoryview(cast(Any, _seal(a)))
+
+
 # --------------------------------------------------------------------------------------
 # reference counts in pure Python (the compiled core counts without these offsets)
 
@@ -179,6 +282,7 @@ def _calibrate_params() -> int:
 
 
 _PARAM_REFS = _calibrate_params()
+_RC_SEALED = _calibrate_sealed()
 
 
 def _bounds(x: NDArray[Any]) -> tuple[int, int]:
@@ -257,29 +361,50 @@ def _py_memory_held_elsewhere(owner: Any, views: list[Any]) -> bool:
     m = a if a.base is None else a.base
     if _type(m) is not _ndarray or m.base is not None:
         return True
+    # id -> [array, held by the tagged arrays and by the arrays linked to it]
     counts: dict[int, list[Any]] = {}
     for x in [a, *[w._a for w in views], *[w._src for w in views if w._src is not owner]]:
-        if _type(x) is not _ndarray or (x is not m and x.base is not m):
+        if _type(x) is not _ndarray:
             return True
         entry = counts.get(id(x))
         if entry is None:
             counts[id(x)] = [x, 1]
         else:
             entry[1] += 1
-    x = entry = None
-    refs_to_m = 0
+    # each one but m holds its link once (see _py_memory_link); a link that is not listed (an
+    # array between a view of a sealed array and m) is listed with the arrays linked to it
+    m_held = 0
+    todo = [entry[0] for entry in counts.values()]
+    while todo:
+        x = todo.pop()
+        if x is m:
+            continue
+        p = _py_memory_link(x)
+        if p is m:
+            m_held += 1
+            continue
+        if _type(p) is not _ndarray:
+            return True
+        entry = counts.get(id(p))
+        if entry is None:
+            counts[id(p)] = [p, 1]
+            todo.append(p)
+        else:
+            entry[1] += 1
+    x = p = entry = None
     for x, n in counts.values():
         if x is m:
-            refs_to_m += n
+            m_held += n
             continue
-        refs_to_m += 1
-        # held: n times by tagged arrays, once by ``counts``, by the locals ``x`` and ``a``
+        # held: n times by tagged arrays and linked arrays, once by ``counts``, by the locals
+        # ``x`` and ``a``
         if _rc(x) != _RC_LOCAL + n + 1 + (x is a):
             return True
     x = None
-    # m: by the tagged arrays, ``counts`` (when listed), the locals ``m`` and ``a`` (when m is a)
+    # m: by the tagged arrays and linked arrays, ``counts`` (when listed), the locals ``m`` and
+    # ``a`` (when m is a)
     listed = id(m) in counts
-    return bool(_rc(m) != _RC_LOCAL + refs_to_m + listed + (a is m))
+    return bool(_rc(m) != _RC_LOCAL + m_held + listed + (a is m))
 
 
 _OP_T, _OP_MT, _OP_REAL, _OP_IMAG = OpName(".T"), OpName(".mT"), OpName(".real"), OpName(".imag")
@@ -540,7 +665,7 @@ def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: l
     Stale Views among the inputs ``srcs`` are judged first; after the writes into
     ``written``, the other Views of their memory whose bytes changed are stale.
     """
-    if srcs is not None and (written or _STALE_READS):
+    if srcs is not None and (written or _stale_reads):
         _stale.check_inputs(srcs, written, op)
     try:
         r = func(*args, **kwargs)
@@ -648,7 +773,7 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
         unwrapped, kwargs = _unwrap(args, srcs), _unwrap_kwargs(kwargs, srcs, written, labels[1])
     else:
         unwrapped = _unwrap(args, srcs)
-    if written or _STALE_READS:
+    if written or _stale_reads:
         r = _run(impl, unwrapped, kwargs, written, labels[0], srcs)
     elif kwargs:  # nothing written, nothing to check: NumPy's own call
         r = impl(*unwrapped, **kwargs)
@@ -687,7 +812,7 @@ def _method(name: str) -> Callable[..., Any]:
 
     def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         if _getrefcount(self) <= _TEMP_METHOD:
             if not _AMBIG_METHOD or not _held_by_caller(self, 1):
@@ -752,7 +877,7 @@ def _inplace_method(name: str) -> Callable[..., Any]:
 def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
     def method(self: SafeArray, other: Any) -> Any:
         t = _type(other)
-        if _STALE_READS:
+        if _stale_reads:
             _stale.check_inputs([self, other] if t is Copy or t is View else [self], [], name)
         if t is Copy or t is View:
             other = other._a
@@ -767,7 +892,7 @@ def _binary(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, An
 
 def _reflected(op: Callable[[Any, Any], Any], name: str) -> Callable[[SafeArray, Any], Any]:
     def method(self: SafeArray, other: Any) -> Any:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         r = op(other, self._a)
         if type(r) is _ndarray and r.base is None:
@@ -893,7 +1018,7 @@ def _judged_inplace(self: SafeArray, other: Any, symbol: str, temp: bool) -> Saf
 
 def _unary(op: Callable[[Any], Any], name: str) -> Callable[[SafeArray], Any]:
     def method(self: SafeArray) -> Any:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         r = op(self._a)
         if type(r) is _ndarray and r.base is None:
@@ -1202,13 +1327,31 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     @property
     def base(self) -> object:
-        """For a View, the object that owns its memory (a Copy, an ndarray or a buffer); for a Copy, None."""
-        return self._base
+        """For a View, the object that owns its memory (a Copy, an ndarray or a buffer); for a Copy, None.
+
+        The base of a read-only View is read-only too, so that there is no way back to writing:
+        a read-only View of the Copy, a read-only ndarray (that NumPy cannot make writable)
+        of an ndarray, a read-only memoryview of a writable buffer.
+
+        Examples
+        --------
+        >>> import safearray as sa
+        >>> x = sa.arange(4)
+        >>> x[1:].base is x
+        True
+        >>> r = x.readonly()
+        >>> type(r.base).__name__, r.base.flags.writeable, sa.shares_memory(r.base, x)
+        ('View', False, True)
+        """
+        b = self._base
+        if b is None or self._a.flags.num & _policy.NPY_WRITEABLE:
+            return b
+        return _readonly_owner(self)
 
     @property
     def T(self, *_: Any) -> View[ScalarT_co]:
         """Transposed View, as :attr:`numpy.ndarray.T`."""
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.T
@@ -1219,7 +1362,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     @property
     def mT(self, *_: Any) -> View[ScalarT_co]:
         """View transposing the last two axes, as :attr:`numpy.ndarray.mT`."""
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.mT
@@ -1233,7 +1376,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
         Setting it writes the real parts (``x.real = 0``), judged by the write policy.
         """
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.real
@@ -1251,7 +1394,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
         Setting it writes the imaginary parts of a complex array, judged by the write policy.
         """
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         if _PURE and _getrefcount(self) <= _TEMP_ATTR:
             r = self._a.imag
@@ -1269,7 +1412,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         # ``*_``: not a "simple" function, so CPython does not specialise x[k] into a call
         # that moves the operand into this frame (the reference counts would change with
         # how hot the line is); the same holds for the properties below.
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         rc = _getrefcount(self)
         t = _type(key)
@@ -1322,7 +1465,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return n
 
     def __iter__(self) -> Iterator[Any]:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         if self._a.ndim == 0:
             names = self._a.dtype.names
@@ -1337,63 +1480,63 @@ class SafeArray(_Base, Generic[ScalarT_co]):
             yield self[i]
 
     def __contains__(self, value: object) -> bool:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return value in self._a
 
     # ---- conversion ---------------------------------------------------------------
 
     def __bool__(self) -> bool:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return bool(self._a)
 
     def __int__(self) -> int:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return int(self._a)
 
     def __float__(self) -> float:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return float(self._a)
 
     def __complex__(self) -> complex:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return complex(self._a)
 
     def __index__(self) -> int:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         i: int = operator.index(self._a)
         return i
 
     def __format__(self, spec: str) -> str:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return format(self._a, spec)
 
     def __round__(self, ndigits: int | None = None) -> Any:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return _wrap1(round(self._a, ndigits), self, _OP_ROUND)
 
     def tolist(self) -> Any:
         """The array as nested Python lists, as :meth:`numpy.ndarray.tolist`."""
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return self._a.tolist()
 
     def item(self, *args: Any) -> Any:
         """One element as a Python scalar, as :meth:`numpy.ndarray.item`."""
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return self._a.item(*args)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
         """NumPy 2's conversion protocol: return the memory as an ndarray (copied if asked)."""
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         a = self._a
         if dtype is not None and np.dtype(dtype) != a.dtype:
@@ -1427,7 +1570,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         copy: bool | None = None,
     ) -> Any:
         """Export through DLPack, as :meth:`numpy.ndarray.__dlpack__`."""
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         kwargs: dict[str, Any] = {}
         if max_version is not None:
@@ -1449,12 +1592,12 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return self
 
     def __copy__(self) -> Copy:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return _copy(self._a.__copy__())  # NumPy's: the layout kept ("K")
 
     def __deepcopy__(self, memo: Any) -> Copy:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return _copy(self._a.__deepcopy__(memo))  # NumPy's: object elements copied too
 
@@ -1478,9 +1621,12 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     # a View of a mapped file: NumPy's memmap knows the file
 
     def _mapped(self, name: str) -> Any:
-        m = self._a
-        while m is not None and not isinstance(m, _memmap):
-            m = getattr(m, "base", None)
+        m = None
+        for m in (self._a, self._base):  # the owner too: a sealed ndarray hides the chain
+            while m is not None and not isinstance(m, _memmap):
+                m = getattr(m, "base", None)
+            if m is not None:
+                break
         if m is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r} "
                                  f"(it is not a View of a mapped file)")
@@ -1563,7 +1709,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
     def _reshape(
         self, *shape: Any, order: str = "C", copy: bool | None = None
     ) -> View[ScalarT_co] | Copy[ScalarT_co]:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         if copy is None and order == "C":  # the common case, kept short
             fast: View[ScalarT_co] | Copy[ScalarT_co] = _wrap1(self._a.reshape(*shape), self, _OP_RESHAPE)
@@ -1603,7 +1749,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         self, dtype: Any, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True
     ) -> Any:
         """Cast to ``dtype``: a Copy, or the array itself when ``copy=False`` and nothing changes."""
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         dt = check_dtype(dtype)
         checked = check_copy(copy)
@@ -1623,7 +1769,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         >>> type(c).__name__, c.base is None
         ('Copy', True)
         """
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         if order == "C":
             return _copy(self._a.copy())
@@ -1631,7 +1777,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     def flatten(self, order: str = "C") -> Copy[ScalarT_co]:
         """A one-dimensional Copy, as :meth:`numpy.ndarray.flatten`."""
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return _copy(self._a.flatten(order=check_order(order) or "C"))
 
@@ -1648,9 +1794,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         ...
         safearray.ReadOnlyError: assignment [0]: cannot write into a read-only View (.readonly() of Copy(shape=(3,), dtype=float64)); use .copy() to get a writable Copy.
         """
-        v = self._a.view()
-        v.flags.writeable = False
-        return _view_of(v, self, _OP_READONLY)
+        return _view_of(_seal(self._a), self, _OP_READONLY)
 
     def with_policy(self, mode: str) -> View[ScalarT_co]:
         """A View of the same memory whose writes follow ``mode`` ("allow", "warn" or "raise").
@@ -1934,7 +2078,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return f"{name}({body})"
 
     def __str__(self) -> str:
-        if _STALE_READS and self._stale is not None:
+        if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return str(self._a)
 
@@ -2204,23 +2348,27 @@ _PARAMETER = "parameter"
 _COUNTS = _calibrate()
 _policy.sharing = _py_sharing if _speedups is None else _speedups.sharing
 _policy.written_part = _written_part
+_policy.seal = _seal
+_policy.is_sealed = _is_sealed
 
 
 def _set_stale_reads(on: bool) -> None:
     """Whether the general check of stale reads may be on somewhere (``_stale._sync``): read
     by every operation of both cores before it looks at its inputs' ``_stale``."""
-    global _STALE_READS
-    _STALE_READS = on
+    global _stale_reads
+    _stale_reads = on
     if _speedups is not None:
         _speedups.set_stale_reads(on)
 
 
-_STALE_READS = False
+_stale_reads = False
 _stale.set_compiled_flag = _set_stale_reads
 _stale._sync()
 _views_of: Callable[[Any], list[Any]] = _py_views_of if _speedups is None else _speedups.views_of
 _stale.COPY, _stale.VIEW = Copy, View
 _stale.views_of = _views_of
+
+
 def _views_of_owner(owner: Any) -> list[Any]:
     return _views_of(owner) if isinstance(owner, Copy) else []
 

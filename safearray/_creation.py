@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from . import _array
 from ._array import (
-    Copy, SafeArray, View, _copy, _root, _shares_root, _speedups, _unwrap, _view_of, _view_of_raw, _wrap,
+    Copy, SafeArray, View, _copy, _root, _seal, _shares_root, _speedups, _unwrap, _view_of, _view_of_raw, _wrap,
 )
 from ._errors import CopyRequiredError, SafeArrayTypeError
 from ._policy import OpName
@@ -341,9 +341,7 @@ def readonly(obj: Any) -> View[Any]:
         view: View[Any] = obj.readonly()
         return view
     if isinstance(obj, _ndarray):
-        v = obj.view(_ndarray)
-        v.flags.writeable = False
-        return _view_of_raw(v, _root(obj), obj, _OP_READONLY)
+        return _view_of_raw(_seal(obj), _root(obj), obj, _OP_READONLY)
     raise SafeArrayTypeError(
         f"readonly() takes a SafeArray or a numpy.ndarray, got {type(obj).__name__}; "
         f"use sa.asarray(obj).readonly()."

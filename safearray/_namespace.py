@@ -31,7 +31,7 @@ from ._array import (
     _threshold,
     _held_by_caller,
     _py_adopt,
-    _root,
+    memory_root,
     _unwrap,
     _view_of_raw,
     _wrap,
@@ -596,7 +596,7 @@ class _MemmapType(type):
     """``isinstance(x, sa.memmap)`` holds for the tagged arrays whose memory is a mapped file."""
 
     def __instancecheck__(cls, obj: object) -> bool:
-        return isinstance(obj, SafeArray) and isinstance(_root(obj._a), mmap.mmap)
+        return isinstance(obj, SafeArray) and isinstance(memory_root(obj), mmap.mmap)
 
 
 class memmap(metaclass=_MemmapType):

@@ -300,6 +300,13 @@ sharing: Any = None
 written_part: Any = None
 #: ``views_of(owner)`` (set by ``_array``): the live Views registered with a tagged owner.
 views_of: Any = None
+#: ``seal(a)`` (set by ``_array``): a read-only ndarray over ``a``'s bytes that NumPy cannot
+#: make writable; ``is_sealed(a)``: whether ``a`` is one (or a NumPy view of one).
+seal: Any = None
+is_sealed: Any = None
+#: NumPy's ``NPY_ARRAY_WRITEABLE`` bit of ``a.flags.num`` (reading ``flags.writeable`` may warn:
+#: NumPy's broadcast arrays).
+NPY_WRITEABLE = 0x0400
 
 #: Work allowed to ``np.shares_memory`` when two Views' bounds overlap (past it: overlap).
 _MAX_WORK = 10_000
@@ -643,10 +650,11 @@ def _lost_write(arr: Any, op: object) -> None:
 
 
 def export(arr: Any) -> NDArray[Any]:
-    """The ndarray handed out of ``arr`` (``__array__``, ``__dlpack__``): read-only for Views under "raise"."""
+    """The ndarray handed out of ``arr`` (``__array__``, ``__dlpack__``): under "raise", a View's
+    is read-only for good (NumPy cannot make it writable), as is every read-only View's made
+    by safearray (``readonly()``, ``sa.guard``), whose ndarray is sealed already."""
     a: Any = arr._a
-    if arr._base is not None and _mode_of(arr) == "raise":
-        a = a.view()
-        a.flags.writeable = False
+    if arr._base is not None and _mode_of(arr) == "raise" and not is_sealed(a):
+        a = seal(a)
     exported: NDArray[Any] = a
     return exported

@@ -1888,16 +1888,25 @@ written_bounds(PyObject *a, PyObject *key, char **lo, char **hi)
     Py_XDECREF(part);
 }
 
+/* Are the ndarrays of an owner (`owner_a`) and of its live Views held by anything else
+   (a handed-out ndarray, a NumPy view a library made)? All must be plain arrays over one
+   owner of the bytes M, linked to it directly or through the arrays between a NumPy view of a
+   sealed array and M (see memory_link), each held exactly as often as the tagged arrays and
+   the arrays linked to it hold it. */
+static PyObject *memory_link(PyObject *x);
+
+typedef struct {
+    PyObject *obj;
+    Py_ssize_t held; /* by the tagged arrays, and by the arrays linked to it */
+} HeldNode;
+
 static int
-compare_pointers(const void *x, const void *y)
+compare_nodes(const void *x, const void *y)
 {
-    uintptr_t a = (uintptr_t)*(PyObject *const *)x, b = (uintptr_t)*(PyObject *const *)y;
+    uintptr_t a = (uintptr_t)((const HeldNode *)x)->obj, b = (uintptr_t)((const HeldNode *)y)->obj;
     return a < b ? -1 : a > b;
 }
 
-/* Are the ndarrays of an owner (`owner_a`) and of its live Views held by anything else
-   (a handed-out ndarray, a NumPy view a library made)? All must be plain arrays over one
-   owner of the bytes, each held exactly as often as the tagged arrays hold it. */
 static int
 memory_held_elsewhere(ArrayBaseObject *owner)
 {
@@ -1907,45 +1916,80 @@ memory_held_elsewhere(ArrayBaseObject *owner)
         return 1;
     }
     Py_ssize_t n = 0, cap = 1 + 2 * owner->nviews;
-    PyObject **occ = PyMem_Malloc(cap * sizeof(PyObject *));
-    if (occ == NULL) {
+    HeldNode *nodes = PyMem_Malloc(2 * cap * sizeof(HeldNode));
+    if (nodes == NULL) {
         return 1;
     }
-    occ[n++] = a;
+    nodes[n++].obj = a;
     for (Py_ssize_t i = 0; i < owner->nviews; i++) {
         ArrayBaseObject *w = owner->views[i];
-        occ[n++] = w->a;
+        nodes[n++].obj = w->a;
         if (w->src != NULL && w->src != (PyObject *)owner) {
-            occ[n++] = w->src;
+            nodes[n++].obj = w->src;
         }
     }
     int elsewhere = 0;
     for (Py_ssize_t i = 0; i < n && !elsewhere; i++) {
-        PyObject *x = occ[i];
-        if (Py_TYPE(x) != &PyArray_Type || (x != m && PyArray_BASE((PyArrayObject *)x) != m)) {
+        elsewhere = Py_TYPE(nodes[i].obj) != &PyArray_Type;
+    }
+    /* the distinct arrays, each held as often as it occurs */
+    Py_ssize_t distinct = 0;
+    if (!elsewhere) {
+        qsort(nodes, n, sizeof(HeldNode), compare_nodes);
+        for (Py_ssize_t i = 0; i < n; ) {
+            Py_ssize_t j = i;
+            while (j < n && nodes[j].obj == nodes[i].obj) {
+                j++;
+            }
+            nodes[distinct].obj = nodes[i].obj;
+            nodes[distinct++].held = j - i;
+            i = j;
+        }
+    }
+    /* each one but M holds its link once; a link that is not listed (an array between a view of
+       a sealed array and M) is appended, up to the room left */
+    Py_ssize_t total = distinct, room = 2 * cap, m_held = 0;
+    for (Py_ssize_t i = 0; i < total && !elsewhere; i++) {
+        if (nodes[i].obj == m) {
+            continue;
+        }
+        PyObject *p = memory_link(nodes[i].obj);
+        if (p == m) {
+            m_held++;
+            continue;
+        }
+        if (p == NULL || Py_TYPE(p) != &PyArray_Type) {
+            elsewhere = 1;
+            break;
+        }
+        HeldNode key = {p, 0};
+        HeldNode *found = bsearch(&key, nodes, distinct, sizeof(HeldNode), compare_nodes);
+        for (Py_ssize_t k = distinct; found == NULL && k < total; k++) {
+            if (nodes[k].obj == p) {
+                found = &nodes[k];
+            }
+        }
+        if (found != NULL) {
+            found->held++;
+        }
+        else if (total < room) {
+            nodes[total].obj = p;
+            nodes[total++].held = 1;
+        }
+        else {
             elsewhere = 1;
         }
     }
-    if (!elsewhere) {
-        qsort(occ, n, sizeof(PyObject *), compare_pointers);
-        Py_ssize_t refs_to_m = 0;
-        for (Py_ssize_t i = 0; i < n && !elsewhere; ) {
-            Py_ssize_t j = i;
-            while (j < n && occ[j] == occ[i]) {
-                j++;
-            }
-            if (occ[i] == m) {
-                refs_to_m += j - i;
-            }
-            else {
-                refs_to_m += 1; /* its base */
-                elsewhere = Py_REFCNT(occ[i]) != j - i;
-            }
-            i = j;
+    for (Py_ssize_t i = 0; i < total && !elsewhere; i++) {
+        if (nodes[i].obj == m) {
+            m_held += nodes[i].held;
         }
-        elsewhere = elsewhere || Py_REFCNT(m) != refs_to_m;
+        else {
+            elsewhere = Py_REFCNT(nodes[i].obj) != nodes[i].held;
+        }
     }
-    PyMem_Free(occ);
+    elsewhere = elsewhere || Py_REFCNT(m) != m_held;
+    PyMem_Free(nodes);
     return elsewhere;
 }
 
@@ -2055,6 +2099,96 @@ root(PyObject *module, PyObject *a)
     return r;
 }
 
+/* ------------------------------------------------------------------------------------ */
+/* sealed ndarrays: read-only for good */
+
+/* The owner NumPy sees of a sealed ndarray: it holds what keeps the bytes alive, shows
+   nothing of it, and offers no buffer, so NumPy never lets the writeable flag of an array
+   over it be set back (its _IsWriteable finds no writable array or buffer in the chain). */
+typedef struct {
+    PyObject_HEAD
+    PyObject *keep; /* the sealed array's NumPy base (or the array itself when it has none) */
+} ReadOnlyMemoryObject;
+
+static int
+ReadOnlyMemory_traverse(ReadOnlyMemoryObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->keep);
+    return 0;
+}
+
+static int
+ReadOnlyMemory_clear(ReadOnlyMemoryObject *self)
+{
+    Py_CLEAR(self->keep);
+    return 0;
+}
+
+static void
+ReadOnlyMemory_dealloc(ReadOnlyMemoryObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    Py_CLEAR(self->keep);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject ReadOnlyMemory_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.ReadOnlyMemory",
+    .tp_basicsize = sizeof(ReadOnlyMemoryObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_doc = "The memory of a read-only safearray array, as NumPy sees its owner: it cannot "
+              "be written nor made writable.",
+    .tp_traverse = (traverseproc)ReadOnlyMemory_traverse,
+    .tp_clear = (inquiry)ReadOnlyMemory_clear,
+    .tp_dealloc = (destructor)ReadOnlyMemory_dealloc,
+};
+
+/* seal(a): a read-only ndarray over a's bytes (same dtype, shape, strides) whose NumPy base is
+   a ReadOnlyMemory holding a's base (or a): it can never be made writable. */
+static PyObject *
+seal(PyObject *module, PyObject *a)
+{
+    if (!PyArray_Check(a)) {
+        PyErr_SetString(PyExc_TypeError, "seal() needs an ndarray");
+        return NULL;
+    }
+    PyArrayObject *arr = (PyArrayObject *)a;
+    PyObject *keep = PyArray_BASE(arr) != NULL ? PyArray_BASE(arr) : a;
+    ReadOnlyMemoryObject *h = PyObject_GC_New(ReadOnlyMemoryObject, &ReadOnlyMemory_Type);
+    if (h == NULL) {
+        return NULL;
+    }
+    Py_INCREF(keep);
+    h->keep = keep;
+    PyObject_GC_Track((PyObject *)h);
+    PyArray_Descr *descr = PyArray_DESCR(arr);
+    Py_INCREF(descr);
+    PyObject *r = PyArray_NewFromDescr(&PyArray_Type, descr, PyArray_NDIM(arr), PyArray_DIMS(arr),
+                                       PyArray_STRIDES(arr), PyArray_DATA(arr), 0, NULL);
+    if (r == NULL) {
+        Py_DECREF(h);
+        return NULL;
+    }
+    if (PyArray_SetBaseObject((PyArrayObject *)r, (PyObject *)h) < 0) { /* steals h */
+        Py_DECREF(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The object through which the ndarray x holds its bytes, for memory_held_elsewhere: its NumPy
+   base, or, for a sealed array whose ReadOnlyMemory nothing else holds, what that one keeps. */
+static PyObject *
+memory_link(PyObject *x)
+{
+    PyObject *b = PyArray_BASE((PyArrayObject *)x);
+    if (b != NULL && Py_TYPE(b) == &ReadOnlyMemory_Type && Py_REFCNT(b) == 1) {
+        return ((ReadOnlyMemoryObject *)b)->keep;
+    }
+    return b;
+}
+
 static PyMethodDef module_methods[] = {
     {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap_other, ndarray_name)"},
     {"new_copy", new_copy, METH_O, "new_copy(a): a Copy holding the ndarray a"},
@@ -2084,6 +2218,8 @@ static PyMethodDef module_methods[] = {
     {"sharing", (PyCFunction)(void (*)(void))sharing, METH_FASTCALL,
      "sharing(view, key): True, or the other live Views whose bytes may overlap the write"},
     {"views_of", views_of, METH_O, "views_of(owner): the live Views of a tagged owner"},
+    {"seal", seal, METH_O,
+     "seal(a): a read-only ndarray over a's bytes that can never be made writable"},
     {"temporaries_by", temporaries_by, METH_NOARGS,
      "temporaries_by(): how the compiled core recognises a temporary on this interpreter"},
     {NULL, NULL, 0, NULL},
@@ -2109,6 +2245,7 @@ PyInit__speedups(void)
         {"TaggedMethod", &TaggedMethod_Type},
         {"TaggedAttribute", &TaggedAttribute_Type},
         {"FastAsarray", &FastAsarray_Type},
+        {"ReadOnlyMemory", &ReadOnlyMemory_Type},
     };
     numpy_prefix = PyUnicode_InternFromString("numpy.");
     name_key = PyUnicode_InternFromString("__name__");

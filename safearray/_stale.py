@@ -37,7 +37,7 @@ import warnings
 from collections.abc import Generator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -69,12 +69,13 @@ class Staling:
     @classmethod
     def of(cls, target: Any, key: object, op: object, frame: Any) -> Staling:
         """The record of a write into ``target`` made by ``frame``."""
-        a = target._a
+        a: Any = target._a
         # an index array is not kept alive for a message
         key = key if key is None or type(key) in _PLAIN_KEYS else _AN_INDEX
+        kind: type[Any] = type(cast(object, target))
         if frame is None:
-            return cls(type(target), a.shape, a.dtype, key, op, 0, None, None)
-        return cls(type(target), a.shape, a.dtype, key, op, id(frame), frame.f_code, frame.f_lineno)
+            return cls(kind, a.shape, a.dtype, key, op, 0, None, None)
+        return cls(kind, a.shape, a.dtype, key, op, id(frame), frame.f_code, frame.f_lineno)
 
     @property
     def what(self) -> str:
@@ -95,12 +96,13 @@ class Staling:
 def _record(view: Any) -> Staling:
     """``view._stale`` as a :class:`Staling` (the compiled core stores a plain tuple of the same
     fields, ``False`` for an index array it did not keep)."""
-    info = view._stale
+    info: Any = view._stale
     if type(info) is tuple:
-        kind, shape, dtype, key, op, frame_id, code, line = info
+        kind, shape, dtype, key, op, frame_id, code, line = cast(Any, info)
         info = Staling(kind, shape, dtype, _AN_INDEX if key is False else key, op, frame_id, code, line)
         view._stale = info
-    return info  # type: ignore[no-any-return]
+    record: Staling = info
+    return record
 
 
 _PLAIN_KEYS = (int, slice, tuple, type(Ellipsis), str)
@@ -129,14 +131,14 @@ _blocks_on = 0  # open ``policy(stale_reads=True)`` blocks, in any thread or tas
 
 #: Whether the general check may be on somewhere (the global setting or an open block):
 #: operations test this before looking for stale inputs.
-ANY = False
+any_reads = False
 
 
 def _sync() -> None:
-    global ANY
-    ANY = _global_reads or _blocks_on > 0
+    global any_reads
+    any_reads = _global_reads or _blocks_on > 0
     if set_compiled_flag is not None:
-        set_compiled_flag(ANY)
+        set_compiled_flag(any_reads)
 
 
 def reads_checked() -> bool:
@@ -191,7 +193,7 @@ def _overlap(region: Any, other: Any) -> bool:
     if not np.may_share_memory(region, other):
         return False
     try:
-        return bool(np.shares_memory(region, other, max_work=_policy._MAX_WORK))
+        return bool(np.shares_memory(region, other, max_work=cast(Any, _policy._MAX_WORK)))
     except np.exceptions.TooHardError:
         return True
 
@@ -219,7 +221,7 @@ def wrote(target: Any, key: object = None, value: object = None, op: object = No
         if part is not None:
             region = part
     t = type(value)
-    if (t is COPY or t is VIEW) and _same_layout(value._a, region):  # type: ignore[union-attr]
+    if (t is COPY or t is VIEW) and _same_layout(cast(Any, value)._a, region):
         return
     through = target._src
     info: Staling | None = None

@@ -112,3 +112,25 @@ def owner_of(a: np.ndarray) -> object:
     while isinstance(b, np.ndarray) and b.base is not None:
         b = b.base
     return b
+
+
+def base_is(view: Any, owner: object) -> bool:
+    """``view.base`` is ``owner``, or, for a read-only View of writable memory, the read-only
+    stand-in safearray gives instead (no way back to writing): a read-only View of the Copy,
+    a read-only ndarray over the ndarray's bytes, a read-only memoryview (of a read-only
+    ndarray) over the buffer."""
+    b = view.base
+    if b is owner:
+        return True
+    if view.flags.writeable:
+        return False
+    if isinstance(owner, sa.Copy):
+        return isinstance(b, sa.View) and b._base is owner and not b.flags.writeable
+    if isinstance(owner, np.ndarray):
+        return (type(b) is np.ndarray and not b.flags.writeable and b.shape == owner.shape
+                and b.dtype == owner.dtype and b.strides == owner.strides
+                and b.__array_interface__["data"][0] == owner.__array_interface__["data"][0])
+    if not (isinstance(b, memoryview) and b.readonly and isinstance(b.obj, np.ndarray)):
+        return False
+    given = np.asarray(memoryview(owner))  # type: ignore[arg-type]
+    return bool(b.obj.__array_interface__["data"][0] == given.__array_interface__["data"][0])

@@ -21,7 +21,7 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 
 import safearray as sa
-from tests._asserts import assert_same_array, assert_tag_is_true
+from tests._asserts import assert_same_array, assert_tag_is_true, base_is
 from tests.strategies import (
     EVERY_LAYOUT,
     advanced_indices,
@@ -79,7 +79,7 @@ def check_index(raw: np.ndarray, owner: str, key: Any) -> None:
         assert isinstance(result, sa.Copy), "advanced indexing always copies"
     else:
         assert isinstance(result, sa.View), "basic indexing gives a View"
-        assert result.base is base, "a View's base is the memory owner, never a chain"
+        assert base_is(result, base), "a View's base is the memory owner, never a chain"
         assert result.flags.writeable == (expected.flags.writeable if owner == "view" else True)
 
 

@@ -87,6 +87,11 @@ IDIOMS: dict[str, Idiom] = {
     "disjoint sibling": Idiom("{a}, {v} = halves()", "{a}[0] = 7", "ok"),
     "eig columns": Idiom("{a} = sa.linalg.eig(sa.eye(3) * 2)[1][:, 0]", "{a}[0] = 1", "ok"),
     "eig result": Idiom("{w}, {a} = sa.linalg.eig(sa.eye(3) * 2)", "{a}[:, 0] = 1", "ok"),
+    # a read-only View of other bytes of the same owner sees nothing of the write
+    "beside a read-only view": Idiom("{a}, {v} = beside_read_only('readonly')", "{a}[0] = 1", "ok"),
+    "beside a view of a read-only view": Idiom("{a}, {v} = beside_read_only('view of readonly')", "{a}[0] = 1", "ok"),
+    "beside a read-only view of one": Idiom("{a}, {v} = beside_read_only('readonly of view of readonly')",
+                                            "{a}[0] = 1", "ok"),
     # writes that someone else sees
     "view of named owner": Idiom("{a} = sa.arange(100.0)\n{v} = {a}[10:20]", "{v}[:] = 0", "shared"),
     "view +=": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:5]", "{v} += 1", "shared"),
@@ -101,6 +106,10 @@ IDIOMS: dict[str, Idiom] = {
                                 watched="{w}"),
     "overlapping sibling": Idiom("{a}, {v} = halves()", "{a}[-1] = 7", "shared", watched="{v}"),
     "handed-out ndarray": Idiom("{a} = handed_out_view()", "{a}[0] = 1", "shared"),
+    "overlapping read-only view": Idiom("{a}, {v} = beside_read_only('overlapping readonly')", "{a}[4] = 1",
+                                        "shared"),
+    "handed-out read-only ndarray": Idiom("{a}, {v} = beside_read_only('exported readonly')", "{a}[0] = 1",
+                                          "shared"),
     "reshape of named": Idiom("{w} = sa.arange(12.0)\n{v} = {w}.reshape(3, 4)", "{v}[0, 0] = 1", "shared",
                               watched="{w}"),
     "out= a view": Idiom("{a} = sa.arange(10.0)\n{v} = {a}[2:5]", "sa.add({v}, 1, out={v})", "shared"),
@@ -136,6 +145,13 @@ def fresh_view():
 def halves():
     t = sa.zeros(10)
     return t[:6], t[5:]
+
+def beside_read_only(how):
+    t = sa.zeros(10)
+    return t[:5], {"readonly": t[6:].readonly(), "view of readonly": t.readonly()[6:],
+                   "readonly of view of readonly": t.readonly()[6:].readonly()[1:],
+                   "overlapping readonly": t.readonly()[3:],
+                   "exported readonly": numpy.asarray(t.readonly()[6:])}[how]
 
 KEEP = []
 

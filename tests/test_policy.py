@@ -11,7 +11,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
@@ -489,6 +489,100 @@ def test_guard_block_makes_the_callers_objects_read_only_and_restores_them() -> 
 def test_guard_block_refuses_non_arrays() -> None:
     with pytest.raises(TypeError, match="guard\\(\\) takes SafeArrays and numpy ndarrays"):
         sa.guard([1, 2])
+
+
+class _Pair(NamedTuple):
+    left: Any
+    right: Any
+
+
+def test_guard_decorator_walks_containers_and_defaults() -> None:
+    raw = np.arange(4.0)
+    tagged = sa.arange(3.0)
+    seen: dict[str, Any] = {}
+
+    @sa.guard
+    def stage(batch: Any, cfg: Any, pair: Any, same: Any, plain: Any, w: Any = np.ones(2)) -> None:
+        seen.update(batch=batch, cfg=cfg, pair=pair, same=same, plain=plain, w=w)
+        writes = {
+            "batch[0]": lambda: batch[0].__setitem__(0, 9), "batch[1][0]": lambda: batch[1][0].fill(9),
+            "cfg['w']": lambda: cfg["w"].__setitem__(0, 9), "cfg['deep']['x'][0]": lambda: cfg["deep"]["x"][0].sort(),
+            "pair.left": lambda: pair.left.__iadd__(1), "w": lambda: w.__setitem__(0, 9),
+        }
+        for label, write in writes.items():
+            with pytest.raises(sa.ReadOnlyError, match="sa.guard argument"):
+                write()
+        with pytest.raises(sa.ReadOnlyError, match=r"'batch\[0\]'"):
+            batch[0][0] = 9
+
+    batch = [raw, (tagged, 1)]
+    cfg = {"w": raw, "deep": {"x": [tagged]}, "n": 3}
+    plain = [1, "a", (2.0,)]
+    before = (raw.copy(), tagged.copy(), list(batch), dict(cfg))
+    stage(batch, cfg, _Pair(raw, 2), (raw, raw), plain)
+    # rebuilt with the same container types, arrays as read-only Views, the rest as it is
+    assert type(seen["batch"]) is list and type(seen["batch"][1]) is tuple and seen["batch"][1][1] == 1
+    assert type(seen["cfg"]) is dict and seen["cfg"]["n"] == 3 and type(seen["cfg"]["deep"]["x"]) is list
+    assert type(seen["pair"]) is _Pair and seen["pair"].right == 2
+    assert all(isinstance(v, sa.View) and not v.flags.writeable
+               for v in (seen["batch"][0], seen["batch"][1][0], seen["cfg"]["w"], seen["pair"].left, seen["w"]))
+    assert seen["same"][0] is seen["same"][1]  # an array met twice: one View
+    assert seen["plain"] is plain  # a container without arrays is passed as it is
+    # the caller's containers and arrays are unchanged
+    np.testing.assert_array_equal(raw, before[0])
+    np.testing.assert_array_equal(np.asarray(tagged), np.asarray(before[1]))
+    assert batch == before[2] and batch[0] is raw and cfg["w"] is raw and cfg == before[3]
+    assert raw.flags.writeable and tagged.flags.writeable
+
+
+def test_guard_decorator_rebuilds_a_container_that_holds_itself() -> None:
+    raw = np.zeros(2)
+    loop: list[Any] = [raw]
+    loop.append(loop)
+
+    @sa.guard
+    def stage(items: Any) -> Any:
+        assert items[1] is items and isinstance(items[0], sa.View) and not items[0].flags.writeable
+        return items
+
+    out = stage(loop)
+    assert out is not loop and loop[1] is loop and loop[0] is raw
+
+
+def test_guard_block_covers_views_made_before_it_and_restores_them() -> None:
+    x = sa.arange(8.0)
+    head, tail, ro = x[:4], x[5:], x.readonly()
+    part = x[2:4]
+    with sa.guard(x):
+        for v in (head, tail):
+            assert not v.flags.writeable
+            with pytest.raises(sa.ReadOnlyError, match="guarded as argument 0 by sa.guard"):
+                v[0] = 1
+    assert head.flags.writeable and tail.flags.writeable and not ro.flags.writeable
+    with sa.guard(part):  # a View: the Views whose bytes overlap it
+        assert not head.flags.writeable and tail.flags.writeable
+    assert head.flags.writeable and part.flags.writeable
+    with sa.policy("allow"):
+        head[0] = 5
+    assert x[0] == 5
+
+
+def test_guard_block_covers_views_made_between_the_call_and_the_block() -> None:
+    x = sa.arange(4.0)
+    block = sa.guard(x)
+    late = x[1:]
+    with block:
+        assert not late.flags.writeable
+    assert late.flags.writeable
+
+
+@pytest.mark.parametrize("order", ["owner first", "view first"])
+def test_guard_block_restores_raw_views_in_any_order(order: str) -> None:
+    a = np.zeros(4)
+    b = a[1:]
+    with sa.guard(*((a, b) if order == "owner first" else (b, a))):
+        assert not a.flags.writeable and not b.flags.writeable
+    assert a.flags.writeable and b.flags.writeable
 
 
 # --------------------------------------------------------------------------------------
