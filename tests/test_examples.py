@@ -63,3 +63,13 @@ def test_the_ownership_example_is_silent_even_under_raise() -> None:
     assert "reported      : SharedWriteError" in out.stdout
     assert "grid          : Copy base: None" in out.stdout
     assert "every check is active" in out.stdout
+
+
+def test_the_stale_views_example_shows_the_swap_bug_and_its_fix() -> None:
+    out = subprocess.run([sys.executable, "-W", "error", str(EXAMPLES / "stale_views.py")],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "NumPy, naive swap : [[3, 4, 5], [3, 4, 5]]" in out.stdout
+    assert "safearray, naive  : [[3, 4, 5], [3, 4, 5]] -> StaleViewWarning" in out.stdout
+    assert "safearray, fancy  : [[3, 4, 5], [0, 1, 2]]" in out.stdout
+    assert "stale_reads=True  : StaleViewError - reading a stale View" in out.stdout
