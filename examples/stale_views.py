@@ -43,7 +43,7 @@ def main():
         try:
             col.sum()
         except sa.StaleViewError as exc:
-            print("stale_reads=True  :", type(exc).__name__, "-", str(exc).split(":")[0])
+            print("stale_reads=True  :", type(exc).__name__, "-", str(exc).split(" (")[0])
 
 
 if __name__ == "__main__":
