@@ -15,6 +15,7 @@ Every write that may need judging (into a View, or into a temporary) goes throug
 
 from __future__ import annotations
 
+import inspect
 import operator as _operator
 import os
 import sys
@@ -531,10 +532,16 @@ def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: l
     try:
         return func(*args, **kwargs)
     except ValueError as exc:
-        for target in written:
-            if _is_readonly_error(exc, target._a):
-                raise _readonly_error(target, op) from None
+        _raise_readonly(exc, written, op)
         raise
+
+
+def _raise_readonly(exc: ValueError, written: list[Any], op: object) -> None:
+    """Raise :class:`ReadOnlyError` when ``exc`` is NumPy refusing to write into a read-only
+    tagged array among ``written`` (an ndarray's refusal stays NumPy's own error)."""
+    for target in written:
+        if isinstance(target, SafeArray) and _is_readonly_error(exc, target._a):
+            raise _readonly_error(cast(Any, target), op) from None
 
 
 def call_ufunc(
@@ -549,11 +556,21 @@ def call_ufunc(
     labels = _LABELS.get(ufunc) or _labels(ufunc)
     srcs: list[Any] = []
     written: list[Any] = []
-    if method == "__call__" and len(inputs) > ufunc.nin:  # outputs given by position
-        args = [_unwrap(x, srcs) for x in inputs[: ufunc.nin]]
-        args += [_unwrap_out(x, srcs, written, labels[1], temps) for x in inputs[ufunc.nin :]]
+    if method == "__call__":
+        if len(inputs) > ufunc.nin:  # outputs given by position
+            args = [_unwrap(x, srcs) for x in inputs[: ufunc.nin]]
+            args += [_unwrap_out(x, srcs, written, labels[1], temps) for x in inputs[ufunc.nin :]]
+        else:
+            args = [_unwrap(x, srcs) for x in inputs]
     else:
-        args = [_unwrap(x, srcs) for x in inputs]
+        pos = _UFUNC_METHOD_OUT.get(method, -1)
+        if 0 <= pos < len(inputs) and inputs[pos] is not None:
+            # ``sa.add.reduce(x, 0, None, out)`` (NumPy's own dispatch passes out= by keyword)
+            args = [_unwrap(x, srcs) for x in inputs[:pos]]
+            args.append(_unwrap_out(inputs[pos], srcs, written, labels[1], temps))
+            args += [_unwrap(x, srcs) for x in inputs[pos + 1:]]
+        else:
+            args = [_unwrap(x, srcs) for x in inputs]
     if kwargs:
         kwargs = _unwrap_kwargs(kwargs, srcs, written, labels[1], temps)
     if method == "at":
@@ -566,18 +583,98 @@ def call_ufunc(
     return _wrap(r, srcs, labels[0])
 
 
-#: Operation labels of NumPy callables: ``(np.f(), np.f(out=...), np.f.at())``, made once each.
-_LABELS: dict[Any, tuple[OpName, OpName, OpName]] = {}
+#: Where the methods of every ufunc take ``out`` by position (``reduce(array, axis, dtype,
+#: out)``...), from their signatures; -1 where they take none.
+_UFUNC_METHOD_OUT: dict[str, int] = {}
 
 
-def _labels(func: Any) -> tuple[OpName, OpName, OpName]:
+#: What safearray needs to know of a NumPy callable, found once each: its operation labels
+#: ``np.f()``, ``np.f(out=...)``, ``np.f.at()``, and the position of its ``out`` parameter among
+#: the positional arguments (-1: none; ufuncs count their outputs by ``nin``).
+_LABELS: dict[Any, tuple[OpName, OpName, OpName, int]] = {}
+
+
+def _labels(func: Any) -> tuple[OpName, OpName, OpName, int]:
     name = getattr(func, "__name__", None) or type(func).__name__
-    labels = (OpName(f"np.{name}()"), OpName(f"np.{name}(out=...)"), OpName(f"np.{name}.at()"))
+    labels = (OpName(f"np.{name}()"), OpName(f"np.{name}(out=...)"), OpName(f"np.{name}.at()"),
+              -1 if isinstance(func, np.ufunc) else out_position(func))
     try:
         _LABELS[func] = labels
     except TypeError:  # unhashable callables are labelled every time
         pass
     return labels
+
+
+def out_position(func: Any, like: Any = None) -> int:
+    """The index of ``func``'s ``out`` parameter among the arguments it takes by position (its
+    ``self`` included, for a method of a class), or -1 when ``out`` cannot be passed by position.
+
+    Read from ``inspect.signature`` (NumPy's functions dispatched through
+    ``__array_function__`` show their Python signature, Cython methods theirs), or else from
+    the signature NumPy writes on the first lines of a C function's docstring (NumPy < 2.3:
+    ``dot(a, b, out=None)``, ``a.sum(axis=None, dtype=None, out=None, ...)``), or else, when
+    ``func`` documents neither, from ``like`` (NumPy 2.2's ``ndarray.dot`` has no docstring;
+    ``numpy.dot(a, b, out=None)`` takes the array where the method takes ``self``).
+
+    Examples
+    --------
+    >>> import numpy
+    >>> from safearray._array import out_position
+    >>> out_position(numpy.cumsum), out_position(numpy.ndarray.sum), out_position(numpy.sort)
+    (3, 3, -1)
+    """
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):  # a C function without a signature
+        names = _documented_positionals(func)
+        if names is None:
+            return -1 if like is None else out_position(like)
+        return names.index("out") if "out" in names else -1
+    for i, p in enumerate(params):
+        if p.kind is not p.POSITIONAL_ONLY and p.kind is not p.POSITIONAL_OR_KEYWORD:
+            return -1
+        if p.name == "out":
+            return i
+    return -1
+
+
+def _documented_positionals(func: Any) -> list[str] | None:
+    """The names of the positional parameters in the signature that opens ``func``'s
+    docstring (``self`` first for NumPy's ``a.method(...)``), or None when it opens with none."""
+    doc = (getattr(func, "__doc__", None) or "").lstrip()
+    name = getattr(func, "__name__", None)
+    if not name:
+        return None
+    method = doc.startswith(f"a.{name}(")
+    if not (method or doc.startswith(f"{name}(")):
+        return None
+    depth, start = 0, doc.index("(") + 1
+    parts: list[str] = []
+    for i in range(start - 1, len(doc)):
+        c = doc[i]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                parts.append(doc[start:i])
+                break
+        elif c == "," and depth == 1:
+            parts.append(doc[start:i])
+            start = i + 1
+    else:
+        return None
+    names = ["self"] if method else []
+    for part in (p.strip() for p in parts):
+        if part.startswith("*"):  # keyword-only from here (``*``, ``*args``, ``*[, identity]``)
+            break
+        if part and part != "/":
+            names.append(part.split("=")[0].strip())
+    return names
+
+
+_UFUNC_METHOD_OUT.update(
+    {m: out_position(getattr(np.add, m)) for m in ("reduce", "accumulate", "reduceat", "outer")})
 
 
 #: NumPy functions that write into an argument: function -> (position, keyword) of it.
@@ -627,15 +724,21 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
             written.append(target)
     srcs: list[Any] = []
     impl = getattr(func, "_implementation", func)
+    outpos = labels[3]
+    if 0 <= outpos < len(args) and args[outpos] is not None:
+        # ``np.cumsum(a, 0, None, out)``: judged as ``out=`` is
+        unwrapped = (*_unwrap(args[:outpos], srcs),
+                     _unwrap_out(args[outpos], srcs, written, labels[1]),
+                     *_unwrap(args[outpos + 1:], srcs))
+    else:
+        unwrapped = _unwrap(args, srcs)
     try:
         if kwargs:
-            r = impl(*_unwrap(args, srcs), **_unwrap_kwargs(kwargs, srcs, written, labels[1]))
+            r = impl(*unwrapped, **_unwrap_kwargs(kwargs, srcs, written, labels[1]))
         else:
-            r = impl(*_unwrap(args, srcs))
+            r = impl(*unwrapped)
     except ValueError as exc:
-        for target in written:
-            if _is_readonly_error(exc, target._a):
-                raise _readonly_error(target, labels[0]) from None
+        _raise_readonly(exc, written, labels[0])
         raise
     return _wrap(r, srcs, labels[0])
 
@@ -650,12 +753,11 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
 #: ints, strings, None or tuples of ints (no array to unwrap, no ``out`` to judge).
 _PLAIN_ARGUMENTS = frozenset({"transpose", "swapaxes", "squeeze", "ravel", "diagonal"})
 
-#: Methods whose ``out`` may be passed by position: name -> index among the arguments.
-_POSITIONAL_OUT = {
-    "all": 1, "any": 1, "argmax": 1, "argmin": 1, "choose": 1, "clip": 2, "compress": 2,
-    "cumprod": 2, "cumsum": 2, "dot": 1, "max": 1, "mean": 2, "min": 1, "prod": 2, "round": 1,
-    "std": 2, "sum": 2, "take": 2, "trace": 4, "var": 2,
-}
+#: Methods whose signature shows ``out`` at a position where NumPy's implementation takes
+#: something else: ``a.choose(c1, c2, ...)`` takes every positional argument as a choice, and
+#: ``a.all(axis, x)`` / ``a.any`` hand their second one to the reduction as its dtype (NumPy's
+#: TypeError). Their ``out`` is a keyword only (tests/test_out.py checks this against NumPy).
+_OUT_NOT_BY_POSITION = frozenset({"all", "any", "choose"})
 
 
 def _method(name: str) -> Callable[..., Any]:
@@ -666,7 +768,8 @@ def _method(name: str) -> Callable[..., Any]:
     meth = getattr(_ndarray, name)
     opname = OpName(f".{name}()")
     outname = OpName(f".{name}(out=...)")
-    outpos = _POSITIONAL_OUT.get(name, -1)
+    # among the arguments after self (negative: none)
+    outpos = -1 if name in _OUT_NOT_BY_POSITION else out_position(meth, like=getattr(np, name, None)) - 1
 
     def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy

@@ -273,11 +273,13 @@ def _mirror(obj: Any, qualname: str) -> Any:
 # np.random: Generators whose results are Copies
 
 
-def _method_caller(kind: str, name: str) -> Callable[..., Any]:
+def _method_caller(kind: str, name: str, numpy_method: Any) -> Callable[..., Any]:
     """A function ``f(obj, *args, **kwargs)`` calling ``obj.<name>``, labelled ``random.<kind>.<name>``.
 
     Made once per method name, so that the calls of every Generator share one
-    function (a bound method per call would be a new callable each time).
+    function (a bound method per call would be a new callable each time). Its signature is
+    NumPy's method's (``obj`` in the place of ``self``), so that a positional ``out``
+    (``rng.random(None, "f8", v)``) is found and judged as ``out=`` is.
     """
     key = (kind, name)
     caller = _CALLERS.get(key)
@@ -287,6 +289,7 @@ def _method_caller(kind: str, name: str) -> Callable[..., Any]:
             return getattr(obj, name)(*args, **kwargs)
 
         call.__name__ = call.__qualname__ = f"random.{kind}.{name}"
+        setattr(call, "__wrapped__", numpy_method)  # what inspect.signature reads
         caller = _CALLERS[key] = call
     return caller
 
@@ -316,7 +319,7 @@ def _delegate(cls: Any, kind: str) -> None:
         attr = getattr(cls._numpy, name)
         if name.startswith("_") or name in vars(cls) or not callable(attr):
             continue
-        caller = _method_caller(kind, name)
+        caller = _method_caller(kind, name, attr)
 
         def method(self: Any, *args: Any, __caller: Callable[..., Any] = caller, **kwargs: Any) -> Any:
             return call_function(__caller, (self._g, *args), kwargs)
