@@ -400,6 +400,7 @@ def _unwrap_out(out: Any, srcs: list[Any], written: list[Any], op: str,
         return out._a
     if isinstance(out, _ndarray):
         srcs.append(out)
+        written.append(out)  # NumPy returns it itself: so does safearray (see _wrap_given)
     return out
 
 
@@ -466,6 +467,18 @@ def _wrap_other(r: Any, srcs: list[Any], op: object) -> Any:
     if hasattr(r, "_fields"):
         return _type(r)(*[_wrap(x, srcs, op) for x in r])
     return r
+
+
+def _wrap_given(r: Any, written: list[Any], srcs: list[Any], op: object) -> Any:
+    """:func:`_wrap` for a call given arrays to write into (``out=``, in ``written``): where NumPy
+    returns one of them itself, the very object passed (a SafeArray or an ndarray), as NumPy
+    returns its ``out``; tuples of results (ufuncs with several outputs) item by item."""
+    if _type(r) is tuple:
+        return tuple([_wrap_given(x, written, srcs, op) for x in r])
+    for w in written:
+        if r is getattr(w, "_a", w):  # a SafeArray's ndarray, or the ndarray itself
+            return w
+    return _wrap(r, srcs, op)
 
 
 def _wrap1(r: Any, src: SafeArray, op: object) -> Any:
@@ -580,6 +593,8 @@ def call_ufunc(
                 _on_write(target, labels[2], False, _ARGUMENT)
             written.append(target)
     r = _run(getattr(ufunc, method), args, kwargs, written, labels[0])
+    if written:
+        return _wrap_given(r, written, srcs, labels[0])
     return _wrap(r, srcs, labels[0])
 
 
@@ -740,6 +755,8 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
     except ValueError as exc:
         _raise_readonly(exc, written, labels[0])
         raise
+    if written:
+        return _wrap_given(r, written, srcs, labels[0])
     return _wrap(r, srcs, labels[0])
 
 
@@ -792,7 +809,10 @@ def _method(name: str) -> Callable[..., Any]:
             args = tuple(unwrapped)
         if kwargs:
             kwargs = _unwrap_kwargs(kwargs, srcs, written, outname)
-        return _wrap(_run(meth, (self._a, *args), kwargs, written, opname), srcs, opname)
+        r = _run(meth, (self._a, *args), kwargs, written, opname)
+        if written:
+            return _wrap_given(r, written, srcs, opname)
+        return _wrap(r, srcs, opname)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = (
