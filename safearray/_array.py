@@ -90,7 +90,8 @@ def _root(a: NDArray[Any]) -> object:
     """Return the object that owns ``a``'s memory: ``a`` itself, an ndarray, or a buffer.
 
     NumPy collapses base chains of same-typed arrays, so this loop runs once or
-    twice; it only walks further through ndarray subclasses such as memmap.
+    twice; it only walks further through ndarray subclasses such as memmap, and through the
+    holder NumPy's stride tricks wrap the array they view in (``as_strided(x)``: x's memory).
     """
     b = a.base
     if b is None:
@@ -100,7 +101,52 @@ def _root(a: NDArray[Any]) -> object:
         if nb is None:
             return b
         b = nb
+    if _type(b) is _INTERFACE_HOLDER:
+        inner: Any = getattr(b, "base", None)
+        if isinstance(inner, _ndarray):
+            return _root(inner)
     return b
+
+
+def _interface_holder() -> Any:
+    """The type of the object ``numpy.lib.stride_tricks.as_strided`` (and so
+    ``sliding_window_view``) makes its result's base: NumPy's ``DummyArray``, which holds the
+    array viewed as its ``base``. Found by asking NumPy, not by its private name (None if a
+    NumPy to come makes it otherwise)."""
+    x = np.zeros(1)
+    holder = np.lib.stride_tricks.as_strided(x).base
+    if isinstance(holder, _ndarray) or getattr(holder, "base", None) is not x:
+        return None
+    return _type(holder)
+
+
+_INTERFACE_HOLDER: Any = _interface_holder()
+
+
+def _rebased(r: Any) -> Any:
+    """``r``, made by NumPy's stride tricks (its base an interface holder around the array
+    viewed), as the same bytes seen through a plain ndarray whose base is their owner, as any
+    other View's is; ``r`` itself where NumPy cannot view the owner so (object arrays, strides
+    outside the owner's bytes, memory that is not an ndarray's)."""
+    holder = getattr(r, "base", None)
+    if _type(r) is not _ndarray or _type(holder) is not _INTERFACE_HOLDER or _INTERFACE_HOLDER is None:
+        return r
+    inner: Any = getattr(holder, "base", None)
+    if not isinstance(inner, _ndarray):
+        return r
+    owner: Any = _root(inner)
+    if _type(owner) is not _ndarray or owner.base is not None:
+        return r
+    offset = r.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    try:
+        plain = _ndarray(r.shape, r.dtype, buffer=owner, offset=offset, strides=r.strides)
+    except (TypeError, ValueError):
+        return r
+    if plain.flags.writeable != r.flags.writeable:
+        if r.flags.writeable:  # the owner's buffer came read-only: keep NumPy's array
+            return r
+        plain.flags.writeable = False  # sliding_window_view, as_strided(writeable=False)
+    return plain
 
 
 def _shares_root(r: NDArray[Any], a: NDArray[Any]) -> bool:
@@ -604,15 +650,21 @@ _UFUNC_METHOD_OUT: dict[str, int] = {}
 
 
 #: What safearray needs to know of a NumPy callable, found once each: its operation labels
-#: ``np.f()``, ``np.f(out=...)``, ``np.f.at()``, and the position of its ``out`` parameter among
-#: the positional arguments (-1: none; ufuncs count their outputs by ``nin``).
-_LABELS: dict[Any, tuple[OpName, OpName, OpName, int]] = {}
+#: ``np.f()``, ``np.f(out=...)``, ``np.f.at()``, the position of its ``out`` parameter among
+#: the positional arguments (-1: none; ufuncs count their outputs by ``nin``), and whether its
+#: results are rebased (:data:`_STRIDE_TRICKS`).
+_LABELS: dict[Any, tuple[OpName, OpName, OpName, int, bool]] = {}
+
+#: NumPy's functions whose results view memory through an interface holder (see
+#: :func:`_rebased`).
+_STRIDE_TRICKS = frozenset({np.lib.stride_tricks.as_strided, np.lib.stride_tricks.sliding_window_view})
 
 
-def _labels(func: Any) -> tuple[OpName, OpName, OpName, int]:
+def _labels(func: Any) -> tuple[OpName, OpName, OpName, int, bool]:
     name = getattr(func, "__name__", None) or type(func).__name__
+    ufunc = isinstance(func, np.ufunc)
     labels = (OpName(f"np.{name}()"), OpName(f"np.{name}(out=...)"), OpName(f"np.{name}.at()"),
-              -1 if isinstance(func, np.ufunc) else out_position(func))
+              -1 if ufunc else out_position(func), not ufunc and func in _STRIDE_TRICKS)
     try:
         _LABELS[func] = labels
     except TypeError:  # unhashable callables are labelled every time
@@ -757,6 +809,8 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
         raise
     if written:
         return _wrap_given(r, written, srcs, labels[0])
+    if labels[4]:
+        r = _rebased(r)
     return _wrap(r, srcs, labels[0])
 
 
@@ -2097,6 +2151,8 @@ else:
     _view_of_raw = _speedups.new_view_raw
     _wrap1 = _speedups.wrap1
     _root = _speedups.root
+    if _INTERFACE_HOLDER is not None:
+        _speedups.set_interface_holder(_INTERFACE_HOLDER)
     _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error, _set_part)
     for _name in ("T", "mT", "real", "imag"):
         setattr(SafeArray, _name, _speedups.TaggedAttribute(

@@ -106,6 +106,12 @@ is_temporary(PyObject *o)
 /* ------------------------------------------------------------------------------------ */
 /* memory ownership */
 
+/* The type of the object NumPy's stride tricks wrap an array's interface in
+   (numpy.lib._stride_tricks_impl.DummyArray: as_strided, sliding_window_view), whose `base`
+   attribute holds the array viewed; set by set_interface_holder(). */
+static PyTypeObject *InterfaceHolder_Type = NULL;
+static PyObject *base_name = NULL;
+
 static PyObject *
 root_of(PyArrayObject *x)
 {
@@ -119,6 +125,21 @@ root_of(PyArrayObject *x)
             return b;
         }
         b = nb;
+    }
+    if (Py_TYPE(b) == InterfaceHolder_Type) {
+        /* as_strided(x): the memory is x's; the holder keeps x alive, so x's root outlives
+           this borrowed reference */
+        PyObject *inner = PyObject_GetAttr(b, base_name);
+        if (inner == NULL) {
+            PyErr_Clear();
+            return b;
+        }
+        if (PyArray_Check(inner)) {
+            PyObject *r = root_of((PyArrayObject *)inner);
+            Py_DECREF(inner);
+            return r;
+        }
+        Py_DECREF(inner);
     }
     return b;
 }
@@ -1621,6 +1642,18 @@ root(PyObject *module, PyObject *a)
     return r;
 }
 
+static PyObject *
+set_interface_holder(PyObject *module, PyObject *type)
+{
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "set_interface_holder() needs a type");
+        return NULL;
+    }
+    Py_INCREF(type);
+    Py_XSETREF(InterfaceHolder_Type, (PyTypeObject *)type);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
     {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap_other, ndarray_name)"},
     {"new_copy", new_copy, METH_O, "new_copy(a): a Copy holding the ndarray a"},
@@ -1641,6 +1674,8 @@ static PyMethodDef module_methods[] = {
     {"set_temporaries", set_temporaries, METH_VARARGS,
      "set_temporaries(setitem, inplace): refcounts that mark a temporary at each write site"},
     {"root", root, METH_O, "root(a): the object that owns the memory of the ndarray a"},
+    {"set_interface_holder", set_interface_holder, METH_O,
+     "set_interface_holder(type): the type of NumPy's stride tricks' holder of a viewed array"},
     {"set_adoption", set_adoption, METH_O,
      "set_adoption(flag): whether results of temporaries may own their memory"},
     {"sharing", (PyCFunction)(void (*)(void))sharing, METH_FASTCALL,
@@ -1674,7 +1709,8 @@ PyInit__speedups(void)
     };
     numpy_prefix = PyUnicode_InternFromString("numpy.");
     name_key = PyUnicode_InternFromString("__name__");
-    if (numpy_prefix == NULL || name_key == NULL) {
+    base_name = PyUnicode_InternFromString("base");
+    if (numpy_prefix == NULL || name_key == NULL || base_name == NULL) {
         return NULL;
     }
     PyObject *m = PyModule_Create(&speedups_module);
