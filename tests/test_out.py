@@ -515,3 +515,17 @@ def test_ufunc_outs_through_views_are_judged_by_position_and_keyword(name: str, 
     else:
         assert [w.category for w in record] == [sa.SharedWriteWarning] * (used if mode == "warn" else 0)
         assert all(w.filename == __file__ for w in record)
+
+
+@pytest.mark.parametrize("target", ["named Copy", "View"])
+def test_numpys_own_generators_refuse_a_safearray_out(target: str) -> None:
+    """NumPy's Generator methods take only real ndarrays as out and never ask safearray (no
+    dispatch protocol reaches them): they refuse a SafeArray, leaving its bytes alone. The
+    README says so, and points at sa.random.default_rng()."""
+    base = sa.zeros(6)
+    out = base if target == "named Copy" else base[:3]
+    rng = np.random.default_rng(0)
+    for call in (lambda: rng.random(out=out), lambda: rng.standard_normal(None, "f8", out)):
+        with pytest.raises(ValueError, match="Supplied output array"):
+            call()
+    assert not np.asarray(base).any()
