@@ -519,11 +519,11 @@ def _wrap_given(r: Any, written: list[Any], srcs: list[Any], op: object) -> Any:
     """:func:`_wrap` for a call given arrays to write into (``out=``, in ``written``): where NumPy
     returns one of them itself, the very object passed (a SafeArray or an ndarray), as NumPy
     returns its ``out``; tuples of results (ufuncs with several outputs) item by item."""
+    for w in written:
+        if r is w or (_type(w) is not _ndarray and r is getattr(w, "_a", w)):  # an ndarray out,
+            return w  # or a SafeArray's (another ndarray subclass has no ``_a``: w again)
     if _type(r) is tuple:
         return tuple([_wrap_given(x, written, srcs, op) for x in r])
-    for w in written:
-        if r is getattr(w, "_a", w):  # a SafeArray's ndarray, or the ndarray itself
-            return w
     return _wrap(r, srcs, op)
 
 
@@ -605,31 +605,26 @@ def _raise_readonly(exc: ValueError, written: list[Any], op: object) -> None:
 
 def call_ufunc(
     ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any],
-    temps: dict[int, bool] | None = None,
+    temps: dict[int, bool] | None = None, outpos: int = -1,
 ) -> Any:
     """Run ``getattr(ufunc, method)`` on unwrapped inputs and wrap its results.
 
     Writes (``out=``, positional outputs, ``ufunc.at``) are judged before NumPy runs;
-    ``temps`` says which outputs (by id) are temporaries.
+    ``temps`` says which outputs (by id) are temporaries; ``outpos``, where among ``inputs``
+    a method (``reduce``...) was given its ``out``.
     """
     labels = _LABELS.get(ufunc) or _labels(ufunc)
     srcs: list[Any] = []
     written: list[Any] = []
-    if method == "__call__":
-        if len(inputs) > ufunc.nin:  # outputs given by position
-            args = [_unwrap(x, srcs) for x in inputs[: ufunc.nin]]
-            args += [_unwrap_out(x, srcs, written, labels[1], temps) for x in inputs[ufunc.nin :]]
-        else:
-            args = [_unwrap(x, srcs) for x in inputs]
+    if method == "__call__" and len(inputs) > ufunc.nin:  # outputs given by position
+        args = [_unwrap(x, srcs) for x in inputs[: ufunc.nin]]
+        args += [_unwrap_out(x, srcs, written, labels[1], temps) for x in inputs[ufunc.nin :]]
+    elif outpos >= 0:  # ``sa.add.reduce(x, 0, None, out)``
+        args = [_unwrap(x, srcs) for x in inputs]
+        if inputs[outpos] is not None:
+            _unwrap_out(inputs[outpos], [], written, labels[1], temps)
     else:
-        pos = _UFUNC_METHOD_OUT.get(method, -1)
-        if 0 <= pos < len(inputs) and inputs[pos] is not None:
-            # ``sa.add.reduce(x, 0, None, out)`` (NumPy's own dispatch passes out= by keyword)
-            args = [_unwrap(x, srcs) for x in inputs[:pos]]
-            args.append(_unwrap_out(inputs[pos], srcs, written, labels[1], temps))
-            args += [_unwrap(x, srcs) for x in inputs[pos + 1:]]
-        else:
-            args = [_unwrap(x, srcs) for x in inputs]
+        args = [_unwrap(x, srcs) for x in inputs]
     if kwargs:
         kwargs = _unwrap_kwargs(kwargs, srcs, written, labels[1], temps)
     if method == "at":
@@ -644,32 +639,45 @@ def call_ufunc(
     return _wrap(r, srcs, labels[0])
 
 
-#: Where the methods of every ufunc take ``out`` by position (``reduce(array, axis, dtype,
-#: out)``...), from their signatures; -1 where they take none.
-_UFUNC_METHOD_OUT: dict[str, int] = {}
-
-
 #: What safearray needs to know of a NumPy callable, found once each: its operation labels
-#: ``np.f()``, ``np.f(out=...)``, ``np.f.at()``, the position of its ``out`` parameter among
-#: the positional arguments (-1: none; ufuncs count their outputs by ``nin``), and whether its
-#: results are rebased (:data:`_STRIDE_TRICKS`).
-_LABELS: dict[Any, tuple[OpName, OpName, OpName, int, bool]] = {}
+#: ``np.f()``, ``np.f(out=...)``, ``np.f.at()``; the position of its ``out`` parameter among
+#: the positional arguments (:data:`_NO_OUT` when there is none; ufuncs count their outputs by
+#: ``nin``); and what to run on plain ndarrays (NumPy's implementation, past its dispatch).
+_LABELS: dict[Any, tuple[OpName, OpName, OpName, int, Callable[..., Any]]] = {}
+#: The position of ``out`` for a callable without one: no call has that many arguments.
+_NO_OUT = 1 << 62
 
 #: NumPy's functions whose results view memory through an interface holder (see
 #: :func:`_rebased`).
 _STRIDE_TRICKS = frozenset({np.lib.stride_tricks.as_strided, np.lib.stride_tricks.sliding_window_view})
 
 
-def _labels(func: Any) -> tuple[OpName, OpName, OpName, int, bool]:
+def _labels(func: Any) -> tuple[OpName, OpName, OpName, int, Callable[..., Any]]:
     name = getattr(func, "__name__", None) or type(func).__name__
-    ufunc = isinstance(func, np.ufunc)
+    impl: Callable[..., Any] = getattr(func, "_implementation", func)
+    if isinstance(func, np.ufunc):
+        outpos = _NO_OUT
+    else:
+        outpos = out_position(func)
+        outpos = _NO_OUT if outpos < 0 else outpos
+        if func in _STRIDE_TRICKS:
+            impl = _rebasing(impl)
     labels = (OpName(f"np.{name}()"), OpName(f"np.{name}(out=...)"), OpName(f"np.{name}.at()"),
-              -1 if ufunc else out_position(func), not ufunc and func in _STRIDE_TRICKS)
+              outpos, impl)
     try:
         _LABELS[func] = labels
     except TypeError:  # unhashable callables are labelled every time
         pass
     return labels
+
+
+def _rebasing(impl: Callable[..., Any]) -> Callable[..., Any]:
+    """``impl`` whose result is :func:`_rebased`."""
+
+    def rebasing(*args: Any, **kwargs: Any) -> Any:
+        return _rebased(impl(*args, **kwargs))
+
+    return rebasing
 
 
 def out_position(func: Any, like: Any = None) -> int:
@@ -740,8 +748,14 @@ def _documented_positionals(func: Any) -> list[str] | None:
     return names
 
 
-_UFUNC_METHOD_OUT.update(
-    {m: out_position(getattr(np.add, m)) for m in ("reduce", "accumulate", "reduceat", "outer")})
+def ufunc_method_out(method: str) -> int:
+    """Where the ufunc method ``method`` (``reduce(array, axis, dtype, out)``...) takes ``out``
+    by position, from its signature (:data:`_NO_OUT` where it takes none): the mirrored ufuncs
+    tell :func:`call_ufunc` when a call reaches it (NumPy's own dispatch passes it by keyword)."""
+    pos = out_position(getattr(np.add, method))
+    return _NO_OUT if pos < 0 else pos
+
+
 
 
 #: NumPy functions that write into an argument: function -> (position, keyword) of it.
@@ -790,15 +804,12 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
                 _on_write(target, labels[0], temp_first and pos == 0 and target is args[0], _ARGUMENT)
             written.append(target)
     srcs: list[Any] = []
-    impl = getattr(func, "_implementation", func)
+    impl = labels[4]
+    unwrapped = _unwrap(args, srcs)
     outpos = labels[3]
-    if 0 <= outpos < len(args) and args[outpos] is not None:
-        # ``np.cumsum(a, 0, None, out)``: judged as ``out=`` is
-        unwrapped = (*_unwrap(args[:outpos], srcs),
-                     _unwrap_out(args[outpos], srcs, written, labels[1]),
-                     *_unwrap(args[outpos + 1:], srcs))
-    else:
-        unwrapped = _unwrap(args, srcs)
+    if len(args) > outpos and args[outpos] is not None:
+        # ``np.cumsum(a, 0, None, out)``: judged as ``out=`` is (and unwrapped the same)
+        _unwrap_out(args[outpos], [], written, labels[1])
     try:
         if kwargs:
             r = impl(*unwrapped, **_unwrap_kwargs(kwargs, srcs, written, labels[1]))
@@ -809,8 +820,6 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
         raise
     if written:
         return _wrap_given(r, written, srcs, labels[0])
-    if labels[4]:
-        r = _rebased(r)
     return _wrap(r, srcs, labels[0])
 
 

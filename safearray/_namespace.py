@@ -37,6 +37,7 @@ from ._array import (
     _wrap,
     call_function,
     call_ufunc,
+    ufunc_method_out,
     WRITES_INTO,
     writes_into,
 )
@@ -76,6 +77,10 @@ _PASSED_MODULES = ("dtypes", "exceptions", "typing", "testing", "polynomial")
 def _count(items: tuple[Any, ...], i: int) -> int:
     return _getrefcount(items[i])
 
+
+#: Where ``reduce``, ``accumulate`` and ``reduceat`` take ``out`` by position.
+_REDUCE_OUT, _ACCUMULATE_OUT, _REDUCEAT_OUT = (
+    ufunc_method_out("reduce"), ufunc_method_out("accumulate"), ufunc_method_out("reduceat"))
 
 #: ``ufunc.__call__`` records the reference counts of its outputs here while calibrating.
 _OUT_SEEN: list[int] | None = None
@@ -147,14 +152,20 @@ class ufunc(metaclass=_UfuncType):
 
     def reduce(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.reduce`."""
+        if len(args) > _REDUCE_OUT:  # ``sa.add.reduce(x, 0, None, out)``
+            return call_ufunc(self._uf, "reduce", args, kwargs, None, _REDUCE_OUT)
         return call_ufunc(self._uf, "reduce", args, kwargs)
 
     def accumulate(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.accumulate`."""
+        if len(args) > _ACCUMULATE_OUT:
+            return call_ufunc(self._uf, "accumulate", args, kwargs, None, _ACCUMULATE_OUT)
         return call_ufunc(self._uf, "accumulate", args, kwargs)
 
     def reduceat(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.reduceat`."""
+        if len(args) > _REDUCEAT_OUT:
+            return call_ufunc(self._uf, "reduceat", args, kwargs, None, _REDUCEAT_OUT)
         return call_ufunc(self._uf, "reduceat", args, kwargs)
 
     def outer(self, *args: Any, **kwargs: Any) -> Any:

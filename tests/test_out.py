@@ -440,8 +440,11 @@ UFUNC_CALLS: list[tuple[str, Callable[[Any, Any, tuple[Any, ...]], Any], tuple[t
     ("frexp out=(None, o2)", lambda f, x, o: f.frexp(x, out=(None, o[1])), ((6,), (6,))),
     ("add.reduce out=", lambda f, x, o: f.add.reduce(x.reshape(2, 3), 0, out=o[0]), ((3,),)),
     ("add.reduce by position", lambda f, x, o: f.add.reduce(x.reshape(2, 3), 0, None, o[0]), ((3,),)),
+    ("add.reduce by position, keepdims after", lambda f, x, o: f.add.reduce(x.reshape(2, 3), 0, None, o[0], True), ((1, 3),)),
     ("add.accumulate out=", lambda f, x, o: f.add.accumulate(x, out=o[0]), ((6,),)),
+    ("add.accumulate by position", lambda f, x, o: f.add.accumulate(x, 0, None, o[0]), ((6,),)),
     ("add.reduceat out=", lambda f, x, o: f.add.reduceat(x, [0, 2], out=o[0]), ((2,),)),
+    ("add.reduceat by position", lambda f, x, o: f.add.reduceat(x, [0, 2], 0, None, o[0]), ((2,),)),
     ("multiply.outer out=", lambda f, x, o: f.multiply.outer(x[:2], x[:3], out=o[0]), ((2, 3),)),
 ]
 OUT_KINDS = ["named Copy", "View", "ndarray"]
