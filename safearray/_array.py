@@ -15,6 +15,7 @@ Every write that may need judging (into a View, or into a temporary) goes throug
 
 from __future__ import annotations
 
+import inspect
 import operator as _operator
 import os
 import sys
@@ -89,7 +90,8 @@ def _root(a: NDArray[Any]) -> object:
     """Return the object that owns ``a``'s memory: ``a`` itself, an ndarray, or a buffer.
 
     NumPy collapses base chains of same-typed arrays, so this loop runs once or
-    twice; it only walks further through ndarray subclasses such as memmap.
+    twice; it only walks further through ndarray subclasses such as memmap, and through the
+    holder NumPy's stride tricks wrap the array they view in (``as_strided(x)``: x's memory).
     """
     b = a.base
     if b is None:
@@ -99,7 +101,52 @@ def _root(a: NDArray[Any]) -> object:
         if nb is None:
             return b
         b = nb
+    if _type(b) is _INTERFACE_HOLDER:
+        inner: Any = getattr(b, "base", None)
+        if isinstance(inner, _ndarray):
+            return _root(inner)
     return b
+
+
+def _interface_holder() -> Any:
+    """The type of the object ``numpy.lib.stride_tricks.as_strided`` (and so
+    ``sliding_window_view``) makes its result's base: NumPy's ``DummyArray``, which holds the
+    array viewed as its ``base``. Found by asking NumPy, not by its private name (None if a
+    NumPy to come makes it otherwise)."""
+    x = np.zeros(1)
+    holder = np.lib.stride_tricks.as_strided(x).base
+    if isinstance(holder, _ndarray) or getattr(holder, "base", None) is not x:
+        return None
+    return _type(holder)
+
+
+_INTERFACE_HOLDER: Any = _interface_holder()
+
+
+def _rebased(r: Any) -> Any:
+    """``r``, made by NumPy's stride tricks (its base an interface holder around the array
+    viewed), as the same bytes seen through a plain ndarray whose base is their owner, as any
+    other View's is; ``r`` itself where NumPy cannot view the owner so (object arrays, strides
+    outside the owner's bytes, memory that is not an ndarray's)."""
+    holder = getattr(r, "base", None)
+    if _type(r) is not _ndarray or _type(holder) is not _INTERFACE_HOLDER or _INTERFACE_HOLDER is None:
+        return r
+    inner: Any = getattr(holder, "base", None)
+    if not isinstance(inner, _ndarray):
+        return r
+    owner: Any = _root(inner)
+    if _type(owner) is not _ndarray or owner.base is not None:
+        return r
+    offset = r.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    try:
+        plain = _ndarray(r.shape, r.dtype, buffer=owner, offset=offset, strides=r.strides)
+    except (TypeError, ValueError):
+        return r
+    if plain.flags.writeable != r.flags.writeable:
+        if r.flags.writeable:  # the owner's buffer came read-only: keep NumPy's array
+            return r
+        plain.flags.writeable = False  # sliding_window_view, as_strided(writeable=False)
+    return plain
 
 
 def _shares_root(r: NDArray[Any], a: NDArray[Any]) -> bool:
@@ -531,6 +578,7 @@ def _unwrap_out(out: Any, srcs: list[Any], written: list[Any], op: str,
         return out._a
     if isinstance(out, _ndarray):
         srcs.append(out)
+        written.append(out)  # NumPy returns it itself: so does safearray (see _wrap_given)
     return out
 
 
@@ -597,6 +645,18 @@ def _wrap_other(r: Any, srcs: list[Any], op: object) -> Any:
     if hasattr(r, "_fields"):
         return _type(r)(*[_wrap(x, srcs, op) for x in r])
     return r
+
+
+def _wrap_given(r: Any, written: list[Any], srcs: list[Any], op: object) -> Any:
+    """:func:`_wrap` for a call given arrays to write into (``out=``, in ``written``): where NumPy
+    returns one of them itself, the very object passed (a SafeArray or an ndarray), as NumPy
+    returns its ``out``; tuples of results (ufuncs with several outputs) item by item."""
+    for w in written:
+        if r is w or (_type(w) is not _ndarray and r is getattr(w, "_a", w)):  # an ndarray out,
+            return w  # or a SafeArray's (another ndarray subclass has no ``_a``: w again)
+    if _type(r) is tuple:
+        return tuple([_wrap_given(x, written, srcs, op) for x in r])
+    return _wrap(r, srcs, op)
 
 
 def _wrap1(r: Any, src: SafeArray, op: object) -> Any:
@@ -670,23 +730,31 @@ def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: l
     try:
         r = func(*args, **kwargs)
     except ValueError as exc:
-        for target in written:
-            if _is_readonly_error(exc, target._a):
-                raise _readonly_error(target, op) from None
+        _raise_readonly(exc, written, op)
         raise
     for target in written:
-        _stale.wrote(target, None, None, op)
+        if type(target) is not _ndarray:  # an ndarray out is the caller's: no Views of it here
+            _stale.wrote(target, None, None, op)
     return r
+
+
+def _raise_readonly(exc: ValueError, written: list[Any], op: object) -> None:
+    """Raise :class:`ReadOnlyError` when ``exc`` is NumPy refusing to write into a read-only
+    tagged array among ``written`` (an ndarray's refusal stays NumPy's own error)."""
+    for target in written:
+        if isinstance(target, SafeArray) and _is_readonly_error(exc, target._a):
+            raise _readonly_error(cast(Any, target), op) from None
 
 
 def call_ufunc(
     ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any],
-    temps: dict[int, bool] | None = None,
+    temps: dict[int, bool] | None = None, outpos: int = -1,
 ) -> Any:
     """Run ``getattr(ufunc, method)`` on unwrapped inputs and wrap its results.
 
     Writes (``out=``, positional outputs, ``ufunc.at``) are judged before NumPy runs;
-    ``temps`` says which outputs (by id) are temporaries.
+    ``temps`` says which outputs (by id) are temporaries; ``outpos``, where among ``inputs``
+    a method (``reduce``...) was given its ``out``.
     """
     labels = _LABELS.get(ufunc) or _labels(ufunc)
     srcs: list[Any] = []
@@ -694,6 +762,10 @@ def call_ufunc(
     if method == "__call__" and len(inputs) > ufunc.nin:  # outputs given by position
         args = [_unwrap(x, srcs) for x in inputs[: ufunc.nin]]
         args += [_unwrap_out(x, srcs, written, labels[1], temps) for x in inputs[ufunc.nin :]]
+    elif outpos >= 0:  # ``sa.add.reduce(x, 0, None, out)``
+        args = [_unwrap(x, srcs) for x in inputs]
+        if inputs[outpos] is not None:
+            _unwrap_out(inputs[outpos], [], written, labels[1], temps)
     else:
         args = [_unwrap(x, srcs) for x in inputs]
     if kwargs:
@@ -705,21 +777,128 @@ def call_ufunc(
                 _on_write(target, labels[2], False, _ARGUMENT)
             written.append(target)
     r = _run(getattr(ufunc, method), args, kwargs, written, labels[0], srcs)
+    if written:
+        return _wrap_given(r, written, srcs, labels[0])
     return _wrap(r, srcs, labels[0])
 
 
-#: Operation labels of NumPy callables: ``(np.f(), np.f(out=...), np.f.at())``, made once each.
-_LABELS: dict[Any, tuple[OpName, OpName, OpName]] = {}
+#: What safearray needs to know of a NumPy callable, found once each: its operation labels
+#: ``np.f()``, ``np.f(out=...)``, ``np.f.at()``; the position of its ``out`` parameter among
+#: the positional arguments (:data:`_NO_OUT` when there is none; ufuncs count their outputs by
+#: ``nin``); and what to run on plain ndarrays (NumPy's implementation, past its dispatch).
+_LABELS: dict[Any, tuple[OpName, OpName, OpName, int, Callable[..., Any]]] = {}
+#: The position of ``out`` for a callable without one: no call has that many arguments.
+_NO_OUT = 1 << 62
+
+#: NumPy's functions whose results view memory through an interface holder (see
+#: :func:`_rebased`).
+_STRIDE_TRICKS = frozenset({np.lib.stride_tricks.as_strided, np.lib.stride_tricks.sliding_window_view})
 
 
-def _labels(func: Any) -> tuple[OpName, OpName, OpName]:
+def _labels(func: Any) -> tuple[OpName, OpName, OpName, int, Callable[..., Any]]:
     name = getattr(func, "__name__", None) or type(func).__name__
-    labels = (OpName(f"np.{name}()"), OpName(f"np.{name}(out=...)"), OpName(f"np.{name}.at()"))
+    impl: Callable[..., Any] = getattr(func, "_implementation", func)
+    if isinstance(func, np.ufunc):
+        outpos = _NO_OUT
+    else:
+        outpos = out_position(func)
+        outpos = _NO_OUT if outpos < 0 else outpos
+        if func in _STRIDE_TRICKS:
+            impl = _rebasing(impl)
+    labels = (OpName(f"np.{name}()"), OpName(f"np.{name}(out=...)"), OpName(f"np.{name}.at()"),
+              outpos, impl)
     try:
         _LABELS[func] = labels
     except TypeError:  # unhashable callables are labelled every time
         pass
     return labels
+
+
+def _rebasing(impl: Callable[..., Any]) -> Callable[..., Any]:
+    """``impl`` whose result is :func:`_rebased`."""
+
+    def rebasing(*args: Any, **kwargs: Any) -> Any:
+        return _rebased(impl(*args, **kwargs))
+
+    return rebasing
+
+
+def out_position(func: Any, like: Any = None) -> int:
+    """The index of ``func``'s ``out`` parameter among the arguments it takes by position (its
+    ``self`` included, for a method of a class), or -1 when ``out`` cannot be passed by position.
+
+    Read from ``inspect.signature`` (NumPy's functions dispatched through
+    ``__array_function__`` show their Python signature, Cython methods theirs), or else from
+    the signature NumPy writes on the first lines of a C function's docstring (NumPy < 2.3:
+    ``dot(a, b, out=None)``, ``a.sum(axis=None, dtype=None, out=None, ...)``), or else, when
+    ``func`` documents neither, from ``like`` (NumPy 2.2's ``ndarray.dot`` has no docstring;
+    ``numpy.dot(a, b, out=None)`` takes the array where the method takes ``self``).
+
+    Examples
+    --------
+    >>> import numpy
+    >>> from safearray._array import out_position
+    >>> out_position(numpy.cumsum), out_position(numpy.ndarray.sum), out_position(numpy.sort)
+    (3, 3, -1)
+    """
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):  # a C function without a signature
+        names = _documented_positionals(func)
+        if names is None:
+            return -1 if like is None else out_position(like)
+        return names.index("out") if "out" in names else -1
+    for i, p in enumerate(params):
+        if p.kind is not p.POSITIONAL_ONLY and p.kind is not p.POSITIONAL_OR_KEYWORD:
+            return -1
+        if p.name == "out":
+            return i
+    return -1
+
+
+def _documented_positionals(func: Any) -> list[str] | None:
+    """The names of the positional parameters in the signature that opens ``func``'s
+    docstring (``self`` first for NumPy's ``a.method(...)``), or None when it opens with none."""
+    doc = (getattr(func, "__doc__", None) or "").lstrip()
+    name = getattr(func, "__name__", None)
+    if not name:
+        return None
+    method = doc.startswith(f"a.{name}(")
+    if not (method or doc.startswith(f"{name}(")):
+        return None
+    depth, start = 0, doc.index("(") + 1
+    parts: list[str] = []
+    for i in range(start - 1, len(doc)):
+        c = doc[i]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                parts.append(doc[start:i])
+                break
+        elif c == "," and depth == 1:
+            parts.append(doc[start:i])
+            start = i + 1
+    else:
+        return None
+    names = ["self"] if method else []
+    for part in (p.strip() for p in parts):
+        if part.startswith("*"):  # keyword-only from here (``*``, ``*args``, ``*[, identity]``)
+            break
+        if part and part != "/":
+            names.append(part.split("=")[0].strip())
+    return names
+
+
+def ufunc_method_out(method: str) -> int:
+    """Where the ufunc method ``method`` (``reduce(array, axis, dtype, out)``...) takes ``out``
+    by position, from its signature (:data:`_NO_OUT` where it takes none): the mirrored ufuncs
+    tell :func:`call_ufunc` when a call reaches it (NumPy's own dispatch passes it by keyword)."""
+    pos = out_position(getattr(np.add, method))
+    return _NO_OUT if pos < 0 else pos
+
+
 
 
 #: NumPy functions that write into an argument: function -> (position, keyword) of it.
@@ -768,17 +947,22 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
                 _on_write(target, labels[0], temp_first and pos == 0 and target is args[0], _ARGUMENT)
             written.append(target)
     srcs: list[Any] = []
-    impl = getattr(func, "_implementation", func)
+    impl = labels[4]
+    unwrapped = _unwrap(args, srcs)
+    outpos = labels[3]
+    if len(args) > outpos and args[outpos] is not None:
+        # ``np.cumsum(a, 0, None, out)``: judged as ``out=`` is (and unwrapped the same)
+        _unwrap_out(args[outpos], [], written, labels[1])
     if kwargs:
-        unwrapped, kwargs = _unwrap(args, srcs), _unwrap_kwargs(kwargs, srcs, written, labels[1])
-    else:
-        unwrapped = _unwrap(args, srcs)
+        kwargs = _unwrap_kwargs(kwargs, srcs, written, labels[1])
     if written or _stale_reads:
         r = _run(impl, unwrapped, kwargs, written, labels[0], srcs)
     elif kwargs:  # nothing written, nothing to check: NumPy's own call
         r = impl(*unwrapped, **kwargs)
     else:
         r = impl(*unwrapped)
+    if written:
+        return _wrap_given(r, written, srcs, labels[0])
     return _wrap(r, srcs, labels[0])
 
 
@@ -792,12 +976,11 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
 #: ints, strings, None or tuples of ints (no array to unwrap, no ``out`` to judge).
 _PLAIN_ARGUMENTS = frozenset({"transpose", "swapaxes", "squeeze", "ravel", "diagonal"})
 
-#: Methods whose ``out`` may be passed by position: name -> index among the arguments.
-_POSITIONAL_OUT = {
-    "all": 1, "any": 1, "argmax": 1, "argmin": 1, "choose": 1, "clip": 2, "compress": 2,
-    "cumprod": 2, "cumsum": 2, "dot": 1, "max": 1, "mean": 2, "min": 1, "prod": 2, "round": 1,
-    "std": 2, "sum": 2, "take": 2, "trace": 4, "var": 2,
-}
+#: Methods whose signature shows ``out`` at a position where NumPy's implementation takes
+#: something else: ``a.choose(c1, c2, ...)`` takes every positional argument as a choice, and
+#: ``a.all(axis, x)`` / ``a.any`` hand their second one to the reduction as its dtype (NumPy's
+#: TypeError). Their ``out`` is a keyword only (tests/test_out.py checks this against NumPy).
+_OUT_NOT_BY_POSITION = frozenset({"all", "any", "choose"})
 
 
 def _method(name: str) -> Callable[..., Any]:
@@ -808,7 +991,8 @@ def _method(name: str) -> Callable[..., Any]:
     meth = getattr(_ndarray, name)
     opname = OpName(f".{name}()")
     outname = OpName(f".{name}(out=...)")
-    outpos = _POSITIONAL_OUT.get(name, -1)
+    # among the arguments after self (negative: none)
+    outpos = -1 if name in _OUT_NOT_BY_POSITION else out_position(meth, like=getattr(np, name, None)) - 1
 
     def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy
@@ -833,7 +1017,10 @@ def _method(name: str) -> Callable[..., Any]:
             args = tuple(unwrapped)
         if kwargs:
             kwargs = _unwrap_kwargs(kwargs, srcs, written, outname)
-        return _wrap(_run(meth, (self._a, *args), kwargs, written, opname, srcs), srcs, opname)
+        r = _run(meth, (self._a, *args), kwargs, written, opname, srcs)
+        if written:
+            return _wrap_given(r, written, srcs, opname)
+        return _wrap(r, srcs, opname)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = (
@@ -2204,6 +2391,8 @@ else:
     _view_of_raw = _speedups.new_view_raw
     _wrap1 = _speedups.wrap1
     _root = _speedups.root
+    if _INTERFACE_HOLDER is not None:
+        _speedups.set_interface_holder(_INTERFACE_HOLDER)
     _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error, _set_part)
     _speedups.configure_stale(_stale.wrote, _stale.stale_source, _stale.stale_read)
     for _name in ("T", "mT", "real", "imag"):

@@ -37,6 +37,7 @@ from ._array import (
     _wrap,
     call_function,
     call_ufunc,
+    ufunc_method_out,
     WRITES_INTO,
     writes_into,
 )
@@ -76,6 +77,10 @@ _PASSED_MODULES = ("dtypes", "exceptions", "typing", "testing", "polynomial")
 def _count(items: tuple[Any, ...], i: int) -> int:
     return _getrefcount(items[i])
 
+
+#: Where ``reduce``, ``accumulate`` and ``reduceat`` take ``out`` by position.
+_REDUCE_OUT, _ACCUMULATE_OUT, _REDUCEAT_OUT = (
+    ufunc_method_out("reduce"), ufunc_method_out("accumulate"), ufunc_method_out("reduceat"))
 
 #: ``ufunc.__call__`` records the reference counts of its outputs here while calibrating.
 _OUT_SEEN: list[int] | None = None
@@ -147,14 +152,20 @@ class ufunc(metaclass=_UfuncType):
 
     def reduce(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.reduce`."""
+        if len(args) > _REDUCE_OUT:  # ``sa.add.reduce(x, 0, None, out)``
+            return call_ufunc(self._uf, "reduce", args, kwargs, None, _REDUCE_OUT)
         return call_ufunc(self._uf, "reduce", args, kwargs)
 
     def accumulate(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.accumulate`."""
+        if len(args) > _ACCUMULATE_OUT:
+            return call_ufunc(self._uf, "accumulate", args, kwargs, None, _ACCUMULATE_OUT)
         return call_ufunc(self._uf, "accumulate", args, kwargs)
 
     def reduceat(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.reduceat`."""
+        if len(args) > _REDUCEAT_OUT:
+            return call_ufunc(self._uf, "reduceat", args, kwargs, None, _REDUCEAT_OUT)
         return call_ufunc(self._uf, "reduceat", args, kwargs)
 
     def outer(self, *args: Any, **kwargs: Any) -> Any:
@@ -273,11 +284,13 @@ def _mirror(obj: Any, qualname: str) -> Any:
 # np.random: Generators whose results are Copies
 
 
-def _method_caller(kind: str, name: str) -> Callable[..., Any]:
+def _method_caller(kind: str, name: str, numpy_method: Any) -> Callable[..., Any]:
     """A function ``f(obj, *args, **kwargs)`` calling ``obj.<name>``, labelled ``random.<kind>.<name>``.
 
     Made once per method name, so that the calls of every Generator share one
-    function (a bound method per call would be a new callable each time).
+    function (a bound method per call would be a new callable each time). Its signature is
+    NumPy's method's (``obj`` in the place of ``self``), so that a positional ``out``
+    (``rng.random(None, "f8", v)``) is found and judged as ``out=`` is.
     """
     key = (kind, name)
     caller = _CALLERS.get(key)
@@ -287,6 +300,7 @@ def _method_caller(kind: str, name: str) -> Callable[..., Any]:
             return getattr(obj, name)(*args, **kwargs)
 
         call.__name__ = call.__qualname__ = f"random.{kind}.{name}"
+        setattr(call, "__wrapped__", numpy_method)  # what inspect.signature reads
         caller = _CALLERS[key] = call
     return caller
 
@@ -316,7 +330,7 @@ def _delegate(cls: Any, kind: str) -> None:
         attr = getattr(cls._numpy, name)
         if name.startswith("_") or name in vars(cls) or not callable(attr):
             continue
-        caller = _method_caller(kind, name)
+        caller = _method_caller(kind, name, attr)
 
         def method(self: Any, *args: Any, __caller: Callable[..., Any] = caller, **kwargs: Any) -> Any:
             return call_function(__caller, (self._g, *args), kwargs)

@@ -22,6 +22,11 @@
 #include <numpy/arrayobject.h>
 #include <numpy/arrayscalars.h>
 
+/* The layout matters beyond safearray: NumPy's Generator methods cast an `out` argument to
+   ndarray without a type check (numpy/random/_common.pyx, check_output) and read its flags,
+   which fall on `views` below: NULL or an aligned pointer, whose low bits read as "neither C
+   nor F contiguous", so NumPy raises its ValueError before writing anything
+   (tests/test_out.py pins it). Keep `views` a pointer at that offset. */
 typedef struct ArrayBaseObject {
     PyObject_HEAD
     PyObject *a;      /* the ndarray (exact type) */
@@ -30,9 +35,9 @@ typedef struct ArrayBaseObject {
     PyObject *op;     /* index key or operation name (for messages) */
     PyObject *policy; /* per-array write policy, or NULL */
     PyObject *weakreflist;
-    /* On an owner (a Copy): the live Views whose base it is, borrowed; each View removes
+    /* On an owner (a Copy, or a hub): the live Views whose memory it holds, borrowed; each View removes
        itself when it dies. The write judge reads it to tell who else sees the memory. */
-    struct ArrayBaseObject **views;
+    struct ArrayBaseObject **views; /* at the offset of ndarray's flags: see above */
     Py_ssize_t nviews, cap;
     Py_ssize_t slot1; /* on a registered View: 1 + its index in its holder's views; 0 otherwise */
     /* On a View of memory safearray does not own (the caller's ndarray, a buffer): the View
@@ -120,6 +125,12 @@ is_temporary(PyObject *o)
 /* ------------------------------------------------------------------------------------ */
 /* memory ownership */
 
+/* The type of the object NumPy's stride tricks wrap an array's interface in
+   (numpy.lib._stride_tricks_impl.DummyArray: as_strided, sliding_window_view), whose `base`
+   attribute holds the array viewed; set by set_interface_holder(). */
+static PyTypeObject *InterfaceHolder_Type = NULL;
+static PyObject *base_name = NULL;
+
 static PyObject *
 root_of(PyArrayObject *x)
 {
@@ -133,6 +144,21 @@ root_of(PyArrayObject *x)
             return b;
         }
         b = nb;
+    }
+    if (Py_TYPE(b) == InterfaceHolder_Type) {
+        /* as_strided(x): the memory is x's; the holder keeps x alive, so x's root outlives
+           this borrowed reference */
+        PyObject *inner = PyObject_GetAttr(b, base_name);
+        if (inner == NULL) {
+            PyErr_Clear();
+            return b;
+        }
+        if (PyArray_Check(inner)) {
+            PyObject *r = root_of((PyArrayObject *)inner);
+            Py_DECREF(inner);
+            return r;
+        }
+        Py_DECREF(inner);
     }
     return b;
 }
@@ -2189,6 +2215,18 @@ memory_link(PyObject *x)
     return b;
 }
 
+static PyObject *
+set_interface_holder(PyObject *module, PyObject *type)
+{
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "set_interface_holder() needs a type");
+        return NULL;
+    }
+    Py_INCREF(type);
+    Py_XSETREF(InterfaceHolder_Type, (PyTypeObject *)type);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef module_methods[] = {
     {"configure", configure, METH_VARARGS, "configure(View, Copy, wrap_other, ndarray_name)"},
     {"new_copy", new_copy, METH_O, "new_copy(a): a Copy holding the ndarray a"},
@@ -2213,6 +2251,8 @@ static PyMethodDef module_methods[] = {
     {"set_temporaries", set_temporaries, METH_VARARGS,
      "set_temporaries(setitem, inplace): refcounts that mark a temporary at each write site"},
     {"root", root, METH_O, "root(a): the object that owns the memory of the ndarray a"},
+    {"set_interface_holder", set_interface_holder, METH_O,
+     "set_interface_holder(type): the type of NumPy's stride tricks' holder of a viewed array"},
     {"set_adoption", set_adoption, METH_O,
      "set_adoption(flag): whether results of temporaries may own their memory"},
     {"sharing", (PyCFunction)(void (*)(void))sharing, METH_FASTCALL,
@@ -2250,7 +2290,8 @@ PyInit__speedups(void)
     numpy_prefix = PyUnicode_InternFromString("numpy.");
     name_key = PyUnicode_InternFromString("__name__");
     safearray_prefix = PyUnicode_InternFromString("safearray.");
-    if (numpy_prefix == NULL || name_key == NULL || safearray_prefix == NULL) {
+    base_name = PyUnicode_InternFromString("base");
+    if (numpy_prefix == NULL || name_key == NULL || safearray_prefix == NULL || base_name == NULL) {
         return NULL;
     }
     PyObject *m = PyModule_Create(&speedups_module);

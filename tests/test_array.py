@@ -431,6 +431,33 @@ def test_ravel_flatten_and_copy_against_numpy(raw: np.ndarray, owner: str, order
             assert result.flags.writeable and result.base is None
 
 
+@given(raw=arrays(layouts=EVERY_LAYOUT), owner=OWNERS,
+       order=st.sampled_from(["C", "F", "A", "K", "c", "f", "a", "k", None, "default"]))
+def test_every_copy_keeps_the_layout_numpy_gives(raw: np.ndarray, owner: str, order: Any) -> None:
+    """``x.copy(order=...)`` by keyword, ``copy.copy``, ``copy.deepcopy``, ``np.copy`` and
+    ``sa.copy``: the strides and contiguity flags NumPy gives the same memory (C, F,
+    non-contiguous, reversed, offset and broadcast layouts), a writable Copy of its own."""
+    x, memory, _ = tagged_and_memory(raw, owner)
+    kwargs = {} if order == "default" else {"order": order}
+    pairs = [("x.copy", outcome(x.copy, **kwargs), outcome(memory.copy, **kwargs)),
+             ("np.copy", outcome(np.copy, x, **kwargs), outcome(np.copy, memory, **kwargs)),
+             ("sa.copy", outcome(sa.copy, x, **kwargs), outcome(np.copy, memory, **kwargs))]
+    if order == "default":
+        pairs += [("copy.copy", outcome(copy_module.copy, x), outcome(copy_module.copy, memory)),
+                  ("copy.deepcopy", outcome(copy_module.deepcopy, x), outcome(copy_module.deepcopy, memory))]
+    for name, ours, theirs in pairs:
+        same_outcome(ours, theirs)
+        if not theirs[0]:
+            continue
+        result, expected = ours[1], theirs[1]
+        assert type(result) is sa.Copy and result.base is None, name
+        assert_same_array(result, expected)
+        assert result.strides == expected.strides, (name, result.strides, expected.strides)
+        for flag in ("c_contiguous", "f_contiguous", "writeable"):
+            assert getattr(result.flags, flag) == getattr(expected.flags, flag), (name, flag)
+        assert not np.shares_memory(np.asarray(result), memory), name
+
+
 def test_reshape_argument_forms_and_errors() -> None:
     c = sa.arange(6)
     assert c.reshape(2, 3).shape == c.reshape((2, 3)).shape == (2, 3)

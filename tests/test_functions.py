@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import safearray as sa
-from tests._asserts import assert_matches, assert_same_array, assert_tag_is_true
+from tests._asserts import assert_matches, assert_same_array, assert_tag_is_true, base_is, owner_of
 from tests.strategies import arrays
 
 
@@ -598,3 +598,131 @@ def test_python_callables_receive_what_numpy_gives_them() -> None:
         (sa.piecewise(x, [x > 2], [lambda v: v * 2, lambda v: v]), np.piecewise(raw, [raw > 2], [lambda v: v * 2, lambda v: v])),
     ):
         assert_matches(ours, theirs, np.asarray(x))
+
+
+# --------------------------------------------------------------------------------------
+# stride tricks and broadcasting: Views whose base is the owner of the memory viewed
+
+#: ``name -> (NumPy's function, args after x, kwargs, dispatched)``: each views ``x``'s bytes
+#: (``dispatched``: NumPy hands it to SafeArray when called on one; as_strided is not).
+STRIDE_TRICKS: dict[str, Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], bool]]] = {
+    "as_strided": lambda raw: (np.lib.stride_tricks.as_strided, (), {}, False),
+    "as_strided first row": lambda raw: (np.lib.stride_tricks.as_strided, (raw.shape[1:], raw.strides[1:]), {}, False),
+    "as_strided repeated": lambda raw: (np.lib.stride_tricks.as_strided, ((3, *raw.shape), (0, *raw.strides)), {}, False),
+    "as_strided read-only": lambda raw: (np.lib.stride_tricks.as_strided, (), {"writeable": False}, False),
+    "sliding_window_view": lambda raw: (np.lib.stride_tricks.sliding_window_view, (min(2, raw.shape[0]),), {"axis": 0}, True),
+    "broadcast_to": lambda raw: (np.broadcast_to, ((2, *raw.shape),), {}, True),
+    "broadcast_arrays": lambda raw: (np.broadcast_arrays, (np.ones((2,) + (1,) * raw.ndim),), {}, True),
+}
+OWNERS = ["Copy", "View of a Copy", "ndarray", "View of an ndarray"]
+
+
+def _sa_trick(func: Callable[..., Any]) -> Callable[..., Any]:
+    if func in (np.broadcast_to, np.broadcast_arrays):
+        return sa_function(func)
+    return getattr(sa.lib.stride_tricks, func.__name__)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("owner", OWNERS)
+@pytest.mark.parametrize("name", sorted(STRIDE_TRICKS))
+@settings(max_examples=15)
+@given(raw=arrays(dtypes=[np.dtype(t) for t in ("float64", "int16", "complex64", "bool", "U3")],
+                  min_dims=1, min_side=1, max_side=4))
+def test_stride_tricks_are_views_of_the_owner(name: str, owner: str, raw: np.ndarray) -> None:
+    func, args, kwargs, dispatched = STRIDE_TRICKS[name](raw)
+    if owner == "Copy":
+        x: Any = sa.array(raw, order="K")
+        expected_base: Any = x
+    elif owner == "View of a Copy":
+        held = sa.array(np.concatenate([raw, raw]), order="K")
+        x = held[raw.shape[0]:]
+        expected_base = held
+    elif owner == "ndarray":
+        x = raw
+        expected_base = owner_of(raw)
+    else:
+        x = sa.asarray(raw)
+        expected_base = x.base
+    memory = np.asarray(x)
+    expected = func(memory, *args, **kwargs)  # the oracle: NumPy on the same bytes
+    ways = [("safearray namespace", _sa_trick(func))]
+    if dispatched and owner != "ndarray":
+        ways.append(("numpy dispatch", func))
+    for how, f in ways:
+        result = f(x, *args, **kwargs)
+        parts = result if isinstance(result, tuple) else (result,)
+        for r, e in zip(parts, expected if isinstance(expected, tuple) else (expected,)):
+            assert_same_array(r, e)
+            with warnings.catch_warnings():  # broadcast_arrays' "warn on write" flag, when read
+                warnings.simplefilter("ignore", FutureWarning)
+                assert r.strides == e.strides and r.flags.writeable == e.flags.writeable, how
+            if not np.shares_memory(e, memory):  # broadcast_arrays' other argument, an ndarray
+                assert type(r) is sa.View and base_is(r, args[0]), (how, type(r))
+                continue
+            assert type(r) is sa.View, (how, type(r))
+            assert base_is(r, expected_base), (how, type(r.base))
+            assert sa.shares_memory(r, x) and sa.may_share_memory(r, x)
+
+
+@pytest.mark.parametrize("mode", sa.MODES)
+def test_writes_through_as_strided_are_judged_as_writes_through_views_of_x(mode: str) -> None:
+    x = sa.arange(10.0)
+    expected = np.arange(10.0)
+    strided = sa.lib.stride_tricks.as_strided(x, (4,), (16,))
+    oracle = np.lib.stride_tricks.as_strided(expected, (4,), (16,))
+    with sa.policy(mode), warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        try:
+            strided[1] = -1.0
+        except sa.SharedWriteError:
+            assert mode == "raise"
+            np.testing.assert_array_equal(np.asarray(x), expected)  # no byte changed
+        else:
+            oracle[1] = -1.0
+            np.testing.assert_array_equal(np.asarray(x), expected)
+    assert [w.category for w in record] == ([sa.SharedWriteWarning] if mode == "warn" else [])
+    if record:
+        assert "np.as_strided() of Copy(shape=(10,), dtype=float64)" in str(record[0].message)
+    window = sa.lib.stride_tricks.sliding_window_view(x, 3)
+    with sa.policy(mode), pytest.raises(sa.ReadOnlyError):
+        window[0, 0] = 1.0  # read-only, as NumPy's
+
+
+def _strided_temporary() -> Any:
+    t = sa.lib.stride_tricks.as_strided(sa.arange(4.0), (2,), (16,))
+    t[0] = 7.0  # the only array that sees the arange's bytes: its own memory
+    return t
+
+
+def _strided_dead_name() -> Any:
+    x = sa.arange(4.0)
+    t = sa.lib.stride_tricks.as_strided(x, (2,), (16,))
+    t[0] = 7.0  # x is not read again: nobody else sees the bytes
+    return t
+
+
+@pytest.mark.parametrize("mode", sa.MODES)
+def test_as_strided_of_memory_nobody_else_sees_writes_silently(mode: str) -> None:
+    with sa.policy(mode):
+        temporary = _strided_temporary()
+        dead = _strided_dead_name()
+    assert type(temporary) is sa.Copy and temporary.tolist() == [7.0, 2.0]
+    assert type(dead) is sa.View and dead.tolist() == [7.0, 2.0]
+
+
+def test_stride_tricks_are_views_of_the_owner_when_numpy_cannot_review_its_bytes() -> None:
+    """A View reaching beyond what it was made from is rebased on the owner; an object array's
+    bytes cannot be viewed through a buffer, so NumPy's holder stays: the base is still the
+    owner, and writes are judged as through any View of it."""
+    x = sa.arange(6.0)
+    beyond = sa.lib.stride_tricks.as_strided(x[:2], (3,), (16,))  # x[0], x[2], x[4]
+    assert type(beyond) is sa.View and beyond.base is x and beyond.tolist() == [0.0, 2.0, 4.0]
+    boxes = sa.array([1, "a", None], dtype=object)
+    objects = sa.lib.stride_tricks.as_strided(boxes, (2,), (boxes.itemsize,))
+    assert type(objects) is sa.View and objects.base is boxes and objects.tolist() == [1, "a"]
+    assert sa.shares_memory(objects, boxes)
+    with pytest.warns(sa.SharedWriteWarning, match="np.as_strided"):
+        objects[0] = 5
+    with sa.policy("raise"), pytest.raises(sa.SharedWriteError):
+        objects[1] = 6
+    assert boxes.tolist() == [5, "a", None]
