@@ -41,7 +41,7 @@ first on ``PYTHONPATH``, and:
   configuration turns a warning into an error (a test's own ``pytest.warns``, ``filterwarnings``
   marks and ``simplefilter("error")`` still apply): safearray's warnings are counted, not failures;
 * ``--continue-on-collection-errors``; ``SAFEARRAY_POLICY`` from ``--policy`` (``warn`` by
-  default), ``PYTHONHASHSEED=0``, ``MPLBACKEND=Agg``, no bytecode written.
+  default), ``SAFEARRAY_STALE_READS`` from ``--stale-reads``, ``PYTHONHASHSEED=0``, ``MPLBACKEND=Agg``, no bytecode written.
 
 Each test (node id) gets an outcome per run (passed, failed, error, skipped, xfailed, xpassed, or
 not run: its module failed to import, or the run timed out) and a verdict:
@@ -66,6 +66,7 @@ Run from the repository root:
     python benchmarks/suites.py --only networkx --list
     python benchmarks/suites.py --json out.json  # also every test of both runs, as JSON
     python benchmarks/suites.py --policy raise   # SAFEARRAY_POLICY=raise: shared writes fail tests
+    python benchmarks/suites.py --stale-reads    # also report every use of a stale View
 
 The output does not depend on the order in which the runs finish; progress and run times go to
 stderr. The whole run takes about two and a half minutes with two workers (the downloads, once,
@@ -539,7 +540,7 @@ def _command(args: Sequence[str], copy: Path) -> list[str]:
 
 
 def run_suite(library: Library, flavour: Flavour, copy: Path, args: Sequence[str], policy: str,
-              timeout: float) -> Run:
+              timeout: float, stale_reads: bool = False) -> Run:
     record = WORK / "records" / f"{library.name}-{flavour}.jsonl"
     record.parent.mkdir(exist_ok=True)
     record.unlink(missing_ok=True)
@@ -548,7 +549,7 @@ def run_suite(library: Library, flavour: Flavour, copy: Path, args: Sequence[str
     env.update(PYTHONPATH=os.pathsep.join([str(copy / library.path), str(HERE)]),
                PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", SUITES_RECORD=str(record),
                SAFEARRAY_POLICY=policy, PYTHONHASHSEED="0", MPLBACKEND="Agg",
-               PYTHONDONTWRITEBYTECODE="1")
+               PYTHONDONTWRITEBYTECODE="1", SAFEARRAY_STALE_READS="1" if stale_reads else "0")
     started = time.monotonic()
     log = WORK / "records" / f"{library.name}-{flavour}.log"
     with open(log, "w", encoding="utf-8") as out:
@@ -807,6 +808,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only the libraries whose name contains this (repeatable)")
     parser.add_argument("--policy", choices=("allow", "warn", "raise"), default="warn",
                         help="SAFEARRAY_POLICY for both runs (default warn)")
+    parser.add_argument("--stale-reads", action="store_true",
+                        help="SAFEARRAY_STALE_READS=1: report every use of a stale View")
     parser.add_argument("--workers", type=int, default=2, help="runs at once (default 2)")
     parser.add_argument("--timeout", type=float, default=300.0,
                         help="seconds one run of one suite may take (default 300)")
@@ -829,7 +832,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     jobs = sorted(_jobs(libraries), key=lambda job: (LONG + (job[0].name,)).index(job[0].name))
     with ThreadPoolExecutor(max_workers=max(1, args.workers)) as pool:
         futures = {job: pool.submit(run_suite, job[0], job[1], copies[job[0].name][job[1]],
-                                    arguments[job[0].name], args.policy, args.timeout)
+                                    arguments[job[0].name], args.policy, args.timeout,
+                                    args.stale_reads)
                    for job in jobs}
     reports = [judge(lib, {flavour: futures[lib, flavour].result() for flavour in FLAVOURS},
                      imports[lib.name]) for lib in libraries]
