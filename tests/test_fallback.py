@@ -18,7 +18,7 @@ from safearray import _array
 ROOT = Path(__file__).resolve().parent.parent
 #: The test files that exercise the core (tagging, indexing, operators, the write policy).
 CORE_TESTS = ["test_judge.py", "test_policy.py", "test_readme.py", "test_indexing.py", "test_array.py", "test_operators.py",
-              "test_setters.py", "test_numpy_testing.py", "test_stale.py", "test_escapes.py"]
+              "test_setters.py", "test_numpy_testing.py", "test_stale.py", "test_escapes.py", "test_out.py"]
 
 
 def test_compiled_core_is_used_when_built() -> None:
