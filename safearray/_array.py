@@ -725,7 +725,7 @@ def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: l
     Stale Views among the inputs ``srcs`` are judged first; after the writes into
     ``written``, the other Views of their memory whose bytes changed are stale.
     """
-    if srcs is not None and (written or _stale_reads):
+    if srcs is not None and (written or _stale_reads) and _any_stale(srcs):
         _stale.check_inputs(srcs, written, op)
     try:
         r = func(*args, **kwargs)
@@ -733,7 +733,8 @@ def _run(func: Callable[..., Any], args: Any, kwargs: dict[str, Any], written: l
         _raise_readonly(exc, written, op)
         raise
     for target in written:
-        if type(target) is not _ndarray:  # an ndarray out is the caller's: no Views of it here
+        # an ndarray out is the caller's: no Views of it here
+        if type(target) is not _ndarray and _others_see(target):
             _stale.wrote(target, None, None, op)
     return r
 
@@ -2550,6 +2551,18 @@ def _set_stale_reads(on: bool) -> None:
         _speedups.set_stale_reads(on)
 
 
+def _py_others_see(x: Any) -> bool:
+    """Pure-Python twin of the compiled ``others_see``: other live Views of x's memory exist."""
+    return bool(_stale.views_of(_stale._holder(x)))
+
+
+def _py_any_stale(arrays: list[Any]) -> bool:
+    """Pure-Python twin of the compiled ``any_stale``: a tagged array of the list is stale."""
+    return any(type(s) is not _ndarray and s._stale is not None for s in arrays)
+
+
+_others_see: Callable[[Any], bool] = _py_others_see if _speedups is None else _speedups.others_see
+_any_stale: Callable[[list[Any]], bool] = _py_any_stale if _speedups is None else _speedups.any_stale
 _stale_reads = False
 _stale.set_compiled_flag = _set_stale_reads
 _stale._sync()

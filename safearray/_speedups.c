@@ -1773,6 +1773,43 @@ configure_stale(PyObject *module, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* any_stale(arrays): whether a tagged array of the list is stale (a fast test before
+   _stale.check_inputs). */
+static PyObject *
+any_stale(PyObject *module, PyObject *arrays)
+{
+    if (!PyList_CheckExact(arrays)) {
+        PyErr_SetString(PyExc_TypeError, "any_stale() needs a list");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(arrays); i++) {
+        PyObject *o = PyList_GET_ITEM(arrays, i);
+        if (IS_TAGGED(o) && is_stale(o)) {
+            Py_RETURN_TRUE;
+        }
+    }
+    Py_RETURN_FALSE;
+}
+
+/* others_see(x): whether other live Views of x's memory exist (a write into x may make them
+   stale); a fast test before _stale.wrote. */
+static PyObject *
+others_see(PyObject *module, PyObject *x)
+{
+    if (!PyObject_TypeCheck(x, &ArrayBase_Type)) {
+        Py_RETURN_FALSE;
+    }
+    ArrayBaseObject *self = (ArrayBaseObject *)x;
+    ArrayBaseObject *h = holder_of(self);
+    if (h == NULL) {
+        h = self;
+    }
+    if (h->nviews == 0 || (h->nviews == 1 && h->views[0] == self)) {
+        Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
+}
+
 static PyObject *
 set_stale_reads(PyObject *module, PyObject *flag)
 {
@@ -2247,6 +2284,9 @@ static PyMethodDef module_methods[] = {
      "configure_writes(judged_setitem, judged_inplace, readonly_error)"},
     {"configure_stale", configure_stale, METH_VARARGS,
      "configure_stale(wrote, stale_source, stale_read): the judge of stale Views"},
+    {"any_stale", any_stale, METH_O, "any_stale(arrays): whether a tagged array of the list is stale"},
+    {"others_see", others_see, METH_O,
+     "others_see(x): whether other live Views of x's memory exist"},
     {"set_stale_reads", set_stale_reads, METH_O,
      "set_stale_reads(flag): whether the general check of stale reads may be on somewhere"},
     {"record", record, METH_O,
