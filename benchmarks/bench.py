@@ -276,10 +276,22 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "safearray": importlib.metadata.version("safearray"),
-        "core": "compiled" if _array._speedups is not None else "pure Python",
+        "core": _core(_array),
         "array_api_strict": getattr(xp_strict, "__version__", "not installed"),
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
+
+
+def _core(array_module: Any) -> str:
+    """Which core runs, and from where when the compiled one is not the package's own (an
+    editable install elsewhere supplies ``safearray._speedups`` to a checkout on PYTHONPATH
+    that has none built: a comparison of two checkouts would then time one C core twice)."""
+    speedups = array_module._speedups
+    if speedups is None:
+        return "pure Python"
+    here = os.path.dirname(os.path.abspath(array_module.__file__))
+    there = os.path.dirname(os.path.abspath(speedups.__file__))
+    return "compiled" if here == there else f"compiled, NOT this checkout's: {speedups.__file__}"
 
 
 def run(sizes: list[str], repeats: int, target: float, only: list[str] | None,
