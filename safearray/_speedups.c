@@ -451,58 +451,54 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
     PyObject *part = written_part(self->a, key ? key : Py_None);
     PyArrayObject *region = (PyArrayObject *)(part ? part : self->a);
     byte_bounds(region, &lo, &hi);
-    int meets = 0, exact = 1;
-    for (Py_ssize_t i = 0; i < h->nviews; i++) {
+    if (value != NULL && IS_TAGGED(value) && ((ArrayBaseObject *)value)->a != NULL) {
+        PyArrayObject *va = (PyArrayObject *)((ArrayBaseObject *)value)->a;
+        if (PyArray_BYTES(va) == PyArray_BYTES(region) && PyArray_NDIM(va) == PyArray_NDIM(region) &&
+            PyArray_ITEMSIZE(va) == PyArray_ITEMSIZE(region) &&
+            !memcmp(PyArray_DIMS(va), PyArray_DIMS(region), PyArray_NDIM(va) * sizeof(npy_intp)) &&
+            !memcmp(PyArray_STRIDES(va), PyArray_STRIDES(region), PyArray_NDIM(va) * sizeof(npy_intp))) {
+            Py_XDECREF(part);
+            return 0; /* x[k] = v with v a View of x[k]: nothing changes */
+        }
+    }
+    /* one pass: each View whose bounds meet the written bytes is decided exactly here and
+       marked; when one cannot be (or the frame is safearray's own), Python decides them all */
+    int python = 0, status = 0;
+    PyObject *record = NULL;
+    PyFrameObject *f = NULL;
+    for (Py_ssize_t i = 0; i < h->nviews && !python; i++) {
         ArrayBaseObject *w = h->views[i];
         char *wlo, *whi;
         if (w == self || w->a == NULL) {
             continue;
         }
         byte_bounds((PyArrayObject *)w->a, &wlo, &whi);
-        if (wlo < hi && lo < whi) {
-            meets = 1;
-            if (overlap_exact((PyArrayObject *)w->a, region) < 0) {
-                exact = 0;
-                break;
-            }
+        if (!(wlo < hi && lo < whi)) {
+            continue;
         }
-    }
-    if (meets && exact && value != NULL && IS_TAGGED(value) && ((ArrayBaseObject *)value)->a != NULL) {
-        PyArrayObject *va = (PyArrayObject *)((ArrayBaseObject *)value)->a;
-        if (PyArray_BYTES(va) == PyArray_BYTES(region) && PyArray_NDIM(va) == PyArray_NDIM(region) &&
-            PyArray_ITEMSIZE(va) == PyArray_ITEMSIZE(region) &&
-            !memcmp(PyArray_DIMS(va), PyArray_DIMS(region), PyArray_NDIM(va) * sizeof(npy_intp)) &&
-            !memcmp(PyArray_STRIDES(va), PyArray_STRIDES(region), PyArray_NDIM(va) * sizeof(npy_intp))) {
-            meets = 0; /* x[k] = v with v a View of x[k]: nothing changes */
+        int overlap = overlap_exact((PyArrayObject *)w->a, region);
+        if (overlap < 0) {
+            python = 1;
         }
-    }
-    PyFrameObject *f = meets && exact ? PyEval_GetFrame() : NULL;
-    if (meets && exact && frame_is_ours(f)) {
-        exact = 0;
-    }
-    int status = 0;
-    if (meets && exact) {
-        PyObject *record = NULL;
-        for (Py_ssize_t i = 0; i < h->nviews; i++) {
-            ArrayBaseObject *w = h->views[i];
-            char *wlo, *whi;
-            if (w == self || w->a == NULL) {
-                continue;
-            }
-            byte_bounds((PyArrayObject *)w->a, &wlo, &whi);
-            if (wlo < hi && lo < whi && overlap_exact((PyArrayObject *)w->a, region) == 1) {
-                if (record == NULL && (record = staling_record(self, key, op, f)) == NULL) {
+        else if (overlap == 1) {
+            if (record == NULL) {
+                f = PyEval_GetFrame();
+                if (frame_is_ours(f)) {
+                    python = 1;
+                    break;
+                }
+                if ((record = staling_record(self, key, op, f)) == NULL) {
                     status = -1;
                     break;
                 }
-                Py_INCREF(record);
-                Py_XSETREF(w->stale, record);
             }
+            Py_INCREF(record);
+            Py_XSETREF(w->stale, record);
         }
-        Py_XDECREF(record);
     }
+    Py_XDECREF(record);
     Py_XDECREF(part);
-    if (status < 0 || !meets || exact) {
+    if (status < 0 || !python) {
         return status;
     }
     PyObject *r = PyObject_CallFunctionObjArgs(py_wrote, (PyObject *)self, key ? key : Py_None,
