@@ -13,7 +13,7 @@ import pytest
 import safearray as sa
 
 
-@pytest.fixture(params=["off", "warn", "raise"])
+@pytest.fixture(params=["allow", "warn", "raise"])
 def mode(request: pytest.FixtureRequest) -> Iterator[str]:
     """Run the test under each global policy (warnings are errors in this suite's pytest
     configuration, so a false alarm under "warn" fails the test as one under "raise" does)."""
