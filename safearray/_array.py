@@ -1738,7 +1738,7 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         if copy:
             copied: NDArray[Any] = a.copy()
             return copied
-        return _policy.export(self)
+        return _policy.handout(self)
 
     def __array_namespace__(self, *, api_version: str | None = None) -> Any:
         """The Array API namespace of safearray (:mod:`safearray.array_api`)."""

@@ -650,11 +650,33 @@ def _lost_write(arr: Any, op: object) -> None:
 
 
 def export(arr: Any) -> NDArray[Any]:
-    """The ndarray handed out of ``arr`` (``__array__``, ``__dlpack__``): under "raise", a View's
-    is read-only for good (NumPy cannot make it writable), as is every read-only View's made
-    by safearray (``readonly()``, ``sa.guard``), whose ndarray is sealed already."""
+    """The ndarray handed out of ``arr`` through DLPack (``__dlpack__``): under "raise", a
+    View's is read-only for good (NumPy cannot make it writable), as is every read-only View's
+    made by safearray (``readonly()``, ``sa.guard``), whose ndarray is sealed already. A
+    DLPack consumer shares the memory by contract, as it does an ndarray's."""
     a: Any = arr._a
     if arr._base is not None and _mode_of(arr) == "raise" and not is_sealed(a):
         a = seal(a)
     exported: NDArray[Any] = a
     return exported
+
+
+def handout(arr: Any) -> NDArray[Any]:
+    """The ndarray ``np.asarray(arr)`` gives (``__array__`` without a copy), see the README's
+    "What a library receives": under "warn" and "raise" it is read-only, so that code which
+    safearray cannot watch (a library converting its input and then treating the result as its
+    own, as pandas does for anything but an ndarray) cannot change the caller's array behind its
+    back; a View's is sealed under "raise" (NumPy cannot make it writable again), a Copy's is a
+    read-only view of its memory. Under "allow" (the array's own ``with_policy("allow")``, or the
+    global policy) it is the array's memory itself, writable, as NumPy hands out an ndarray."""
+    a: Any = arr._a
+    mode = _mode_of(arr)
+    if mode == "allow":
+        return a  # type: ignore[no-any-return]
+    if mode == "raise" and arr._base is not None and not is_sealed(a):
+        return seal(a)  # type: ignore[no-any-return]
+    # a read-only view (of a sealed ndarray, it cannot be reopened either); not a.flags:
+    # reading the flag of a broadcast_arrays result warns
+    r: Any = a.view()
+    r.flags.writeable = False
+    return r  # type: ignore[no-any-return]

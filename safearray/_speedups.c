@@ -1010,6 +1010,26 @@ static PyMappingMethods ArrayBase_as_mapping = {
     .mp_ass_subscript = (objobjargproc)ArrayBase_ass_subscript,
 };
 
+/* `x[i]` through the sequence protocol (PySequence_GetItem, Cython's and C libraries'
+   indexing), as `x[i]`; with it PySequence_Check(x) is true as it is for an ndarray, and for
+   the pure-Python core's SafeArray, whose Python `__getitem__` fills both slots (pandas'
+   `is_scalar`, `Index(x)`, `isna(x)` ask). Negative `i` arrive adjusted by `len(x)`. */
+static PyObject *
+ArrayBase_sq_item(ArrayBaseObject *self, Py_ssize_t i)
+{
+    PyObject *key = PyLong_FromSsize_t(i);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *r = ArrayBase_subscript(self, key);
+    Py_DECREF(key);
+    return r;
+}
+
+static PySequenceMethods ArrayBase_as_sequence = {
+    .sq_item = (ssizeargfunc)ArrayBase_sq_item,
+};
+
 /* Operators: unwrap tagged operands, let NumPy (and Python's protocol) compute, wrap. */
 
 static inline PyObject *
@@ -1269,6 +1289,7 @@ static PyTypeObject ArrayBase_Type = {
     .tp_clear = (inquiry)ArrayBase_clear,
     .tp_dealloc = (destructor)ArrayBase_dealloc,
     .tp_as_mapping = &ArrayBase_as_mapping,
+    .tp_as_sequence = &ArrayBase_as_sequence,
     .tp_as_number = &ArrayBase_as_number,
     .tp_richcompare = ArrayBase_richcompare,
     .tp_members = ArrayBase_members,

@@ -134,3 +134,10 @@ def base_is(view: Any, owner: object) -> bool:
         return False
     given = np.asarray(memoryview(owner))  # type: ignore[arg-type]
     return bool(b.obj.__array_interface__["data"][0] == given.__array_interface__["data"][0])
+
+
+def memory_of(x: Any) -> np.ndarray:
+    """The ndarray that is a tagged array's memory (``np.asarray(x)`` hands out a read-only
+    view of it under "warn" and "raise"; under "allow" it hands out the memory itself)."""
+    with sa.policy("allow"):
+        return np.asarray(x)

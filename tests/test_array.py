@@ -23,7 +23,7 @@ from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 import safearray as sa
-from tests._asserts import outcome, owner_of, assert_matches, assert_same_array, assert_tag_is_true, base_is
+from tests._asserts import outcome, owner_of, assert_matches, assert_same_array, assert_tag_is_true, base_is, memory_of
 from tests.strategies import (
     ALL_DTYPES,
     COMPLEX_DTYPES,
@@ -45,7 +45,7 @@ def tagged_and_memory(raw: np.ndarray, owner: str) -> tuple[Any, np.ndarray, obj
     """The tagged array, the ndarray holding its memory, and the base its Views must have."""
     if owner == "copy":
         c = sa.array(raw)
-        return c, np.asarray(c), c
+        return c, memory_of(c), c
     v = sa.asarray(raw)
     return v, raw, owner_of(raw)
 

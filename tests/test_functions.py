@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import safearray as sa
-from tests._asserts import assert_matches, assert_same_array, assert_tag_is_true, base_is, owner_of
+from tests._asserts import assert_matches, assert_same_array, assert_tag_is_true, base_is, owner_of, memory_of
 from tests.strategies import arrays
 
 
@@ -391,7 +391,7 @@ class Example:
         return self.tagged[field]
 
     def memory(self) -> dict[str, np.ndarray]:
-        return {f: np.asarray(t) for f, t in self.tagged.items()}
+        return {f: memory_of(t) for f, t in self.tagged.items()}
 
 
 class Tagged:
@@ -410,7 +410,7 @@ class Plain(Tagged):
     """What a row builder sees for the oracle: ``x.a`` is the ndarray the tagged array holds."""
 
     def __getattr__(self, field: str) -> Any:
-        return np.asarray(super().__getattr__(field))
+        return memory_of(super().__getattr__(field))
 
 
 def _lapack(func: Any) -> bool:
@@ -643,7 +643,7 @@ def test_stride_tricks_are_views_of_the_owner(name: str, owner: str, raw: np.nda
     else:
         x = sa.asarray(raw)
         expected_base = x.base
-    memory = np.asarray(x)
+    memory = memory_of(x)
     expected = func(memory, *args, **kwargs)  # the oracle: NumPy on the same bytes
     ways = [("safearray namespace", _sa_trick(func))]
     if dispatched and owner != "ndarray":

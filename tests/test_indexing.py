@@ -402,3 +402,28 @@ def test_a_record_of_a_temporary_is_its_own_copy_and_writes_are_silent() -> None
         assert isinstance(rec, sa.Copy)
         rec["y"] = 2.0
         assert rec["y"] == 2.0
+
+
+def test_the_sequence_protocol_indexes_as_subscription() -> None:
+    """C code sees a sequence, as it does an ndarray, in both cores: ``PySequence_Check``
+    (pandas' ``is_scalar``, ``Index(x)``, ``isna(x)`` and PyArrow's masks ask it) and
+    ``PySequence_GetItem`` (Cython's and C libraries' ``x[i]``) gives what ``x[i]`` gives."""
+    import ctypes
+
+    check = ctypes.pythonapi.PySequence_Check
+    check.argtypes, check.restype = [ctypes.py_object], ctypes.c_int
+    getitem = ctypes.pythonapi.PySequence_GetItem
+    getitem.argtypes, getitem.restype = [ctypes.py_object, ctypes.c_ssize_t], ctypes.py_object
+    raw = np.arange(6.0).reshape(3, 2)
+    c = sa.array(raw)
+    assert check(c) == check(raw) == 1
+    for i in (0, 2, -1, -3):
+        row = getitem(c, i)
+        assert isinstance(row, sa.View) and base_is(row, c)
+        assert_same_array(row, raw[i])
+        assert_tag_is_true(row, np.asarray(c))
+    assert getitem(sa.arange(3), -1) == 2 and type(getitem(sa.arange(3), -1)) is np.int64
+    # past the end; before the start (i < -len) both cores, as a Python class with __len__,
+    # receive i + len, where NumPy's own slot (without sq_length) refuses: left as Python does
+    with pytest.raises(IndexError):
+        getitem(c, 3)

@@ -18,6 +18,8 @@ import pytest
 
 import safearray as sa
 
+from tests._asserts import memory_of
+
 HERE = os.path.abspath(__file__)
 
 # --------------------------------------------------------------------------------------
@@ -413,16 +415,31 @@ def test_asyncio_tasks_do_not_leak_into_each_other() -> None:
 
 
 @pytest.mark.parametrize("mode", sa.MODES)
-def test_exported_ndarrays_are_read_only_only_under_raise(mode: str) -> None:
+def test_handed_out_ndarrays_are_writable_only_under_allow(mode: str) -> None:
+    """``np.asarray(x)``: the caller's memory, read-only under "warn" and "raise" (a library
+    that converts and then writes cannot change the caller's array behind its back); the
+    memory itself under "allow", for a Copy and a View alike. DLPack shares the memory by
+    contract, as for an ndarray: read-only only for a View under "raise"."""
     base = make_base()
     view = base[1:4]
+    memory = memory_of(base)
     with sa.policy(mode):
-        exported = [np.asarray(view), view.__array__(), np.from_dlpack(view)]
-        for raw in exported:
-            assert np.shares_memory(raw, np.asarray(base))
-            assert raw.flags.writeable == (mode != "raise")
-        assert np.asarray(base).flags.writeable  # a Copy hands out its own memory
-        assert view.__array__(copy=True).flags.writeable
+        for x in (base, view):
+            for raw in (np.asarray(x), x.__array__(), np.asarray(x, copy=False)):
+                assert np.shares_memory(raw, memory)
+                assert raw.flags.writeable == (mode == "allow")
+                if mode != "allow":
+                    with pytest.raises(ValueError, match="read-only"):
+                        raw[...] = 0
+            assert (np.asarray(x) is memory) == (mode == "allow" and x is base)
+            assert x.__array__(copy=True).flags.writeable
+            assert not np.shares_memory(x.__array__(copy=True), memory)
+        assert np.from_dlpack(view).flags.writeable == (mode != "raise")
+        assert np.from_dlpack(base).flags.writeable
+    np.testing.assert_array_equal(memory, make_base())  # nothing was written
+    # an array's own "allow" hands out its memory whatever the global policy
+    with sa.policy("raise"):
+        assert np.asarray(view.with_policy("allow")).flags.writeable
 
 
 # --------------------------------------------------------------------------------------
