@@ -1139,6 +1139,8 @@ def _store(self: SafeArray, key: Any, value: Any) -> None:
     if t is Copy or t is View:
         if value._stale is not None:
             _stale.stale_source(value, self, key)
+        elif t is View and _type(key) is int and _stale._holder(value) is _stale._holder(self):
+            _stale.compiled_swap(self, key, value)
         value = value._a
     try:
         self._a[key] = value
@@ -1709,6 +1711,33 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         return _wrap1(round(self._a, ndigits), self, _OP_ROUND)
+
+    def to_numpy(self, dtype: Any = None, copy: bool = False) -> NDArray[Any]:
+        """The array as an ndarray, as ``np.asarray(x, dtype)`` gives it (``copy=True``: always
+        a new, writable one). Data libraries look for this method (matplotlib, seaborn and
+        others call ``to_numpy()`` on what they are given, as for pandas and xarray objects).
+
+        >>> import safearray as sa
+        >>> sa.arange(3).to_numpy()
+        array([0, 1, 2])
+        >>> sa.arange(3).to_numpy().flags.writeable  # read-only under "warn" and "raise"
+        False
+        """
+        if copy:
+            return np.array(self, dtype=dtype, copy=True)
+        return np.asarray(self, dtype=dtype)
+
+    def __arrow_array__(self, type: Any = None) -> Any:
+        """PyArrow's conversion protocol: ``pa.array(x)`` converts the memory as it converts an
+        ndarray (without a copy where Arrow can; an Arrow array is immutable).
+
+        >>> import pyarrow as pa  # doctest: +SKIP
+        >>> pa.array(sa.arange(3.0)).type  # doctest: +SKIP
+        DataType(double)
+        """
+        import pyarrow
+
+        return pyarrow.array(np.asarray(self), type=type)
 
     def tolist(self) -> Any:
         """The array as nested Python lists, as :meth:`numpy.ndarray.tolist`."""
@@ -2395,7 +2424,7 @@ else:
     if _INTERFACE_HOLDER is not None:
         _speedups.set_interface_holder(_INTERFACE_HOLDER)
     _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error, _set_part)
-    _speedups.configure_stale(_stale.wrote, _stale.stale_source, _stale.stale_read)
+    _speedups.configure_stale(_stale.wrote, _stale.stale_source, _stale.stale_read, _stale.compiled_swap)
     for _name in ("T", "mT", "real", "imag"):
         setattr(SafeArray, _name, _speedups.TaggedAttribute(
             _name, getattr(SafeArray, _name).fget, OpName(f".{_name}")))

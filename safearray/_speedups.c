@@ -73,6 +73,9 @@ static PyObject *py_set_part = NULL;  /* (self, name, value, temp): x.real = v, 
 static PyObject *py_wrote = NULL;
 static PyObject *py_stale_source = NULL;
 static PyObject *py_stale_read = NULL;
+/* py_compiled_swap(target, key, value): before `target[int] = View of the same memory`, refuses
+   compiled code swapping rows through the sequence protocol (NumPy's generic shuffle) */
+static PyObject *py_compiled_swap = NULL;
 static int stale_reads = 0; /* the general check may be on somewhere (a block or the global) */
 static Py_ssize_t setitem_temp = -1;        /* refcount of a temporary in __setitem__ */
 static Py_ssize_t inplace_temp = -1;        /* refcount of a temporary in __iadd__ & co */
@@ -994,6 +997,15 @@ ArrayBase_ass_subscript(ArrayBaseObject *self, PyObject *key, PyObject *value)
     if (check_source(value, (PyObject *)self, key) < 0) {
         return -1;
     }
+    if (self->nviews != 0 && py_compiled_swap != NULL && PyLong_CheckExact(key) &&
+        Py_TYPE(value) == View_Type && holder_of((ArrayBaseObject *)value) == self) {
+        PyObject *r = PyObject_CallFunctionObjArgs(py_compiled_swap, (PyObject *)self, key, value, NULL);
+        if (r == NULL) {
+            trim_traceback();
+            return -1;
+        }
+        Py_DECREF(r);
+    }
     PyObject *k = field_key(self->a, unwrap(key));
     if (k == NULL || PyObject_SetItem(self->a, k, unwrap(value)) < 0) {
         convert_readonly_error(self, key);
@@ -1777,16 +1789,18 @@ configure_writes(PyObject *module, PyObject *args)
 static PyObject *
 configure_stale(PyObject *module, PyObject *args)
 {
-    PyObject *wrote, *source, *read;
-    if (!PyArg_ParseTuple(args, "OOO:configure_stale", &wrote, &source, &read)) {
+    PyObject *wrote, *source, *read, *swap;
+    if (!PyArg_ParseTuple(args, "OOOO:configure_stale", &wrote, &source, &read, &swap)) {
         return NULL;
     }
     Py_INCREF(wrote);
     Py_INCREF(source);
     Py_INCREF(read);
+    Py_INCREF(swap);
     Py_XSETREF(py_wrote, wrote);
     Py_XSETREF(py_stale_source, source);
     Py_XSETREF(py_stale_read, read);
+    Py_XSETREF(py_compiled_swap, swap);
     Py_RETURN_NONE;
 }
 

@@ -32,6 +32,7 @@ ndarray behind a View) cannot make a View stale.
 
 from __future__ import annotations
 
+import dis
 import os
 import warnings
 from collections.abc import Generator
@@ -42,9 +43,10 @@ from typing import Any, cast
 import numpy as np
 
 from . import _policy
-from ._errors import SafeArrayValueError, StaleViewError, StaleViewWarning
+from ._errors import SafeArrayTypeError, SafeArrayValueError, StaleViewError, StaleViewWarning
 
-__all__ = ["Staling", "wrote", "stale_source", "stale_read", "reads_checked", "set_reads", "reads_block"]
+__all__ = ["Staling", "wrote", "stale_source", "stale_read", "reads_checked", "set_reads", "reads_block",
+           "compiled_swap"]
 
 #: Set by ``_array``: the Copy type, the registry's reader ``views_of(holder)`` of the core in
 #: use, and the compiled core's ``set_stale_reads``.
@@ -251,6 +253,41 @@ def _report(view: Any, message: str) -> None:
     if mode == "raise":
         raise StaleViewError(message)
     warnings.warn(message, StaleViewWarning, stacklevel=_policy._user_stacklevel())
+
+
+#: The instructions of a Python statement writing ``x[k] = v`` (a write asked for by anything
+#: else, while the innermost Python frame runs a call, comes from compiled code).
+_STORE_OPS = frozenset(dis.opmap[name] for name in ("STORE_SUBSCR",) if name in dis.opmap)
+
+
+def compiled_swap(target: Any, key: int, value: Any) -> None:
+    """Before ``target[key] = value``, ``key`` an int and ``value`` a View of the same memory:
+    refuse compiled code swapping rows through the sequence protocol (``x[i], x[j] = x[j],
+    x[i]`` with ``x[i]`` still held: NumPy's generic ``shuffle`` for anything but an ndarray),
+    which would duplicate rows, before any byte changes. A Python statement doing it is the
+    swap that stale Views report at the statement's line."""
+    region = target._a[key]
+    if not isinstance(region, np.ndarray):
+        return
+    data, shape, strides = region.__array_interface__["data"][0], region.shape, region.strides
+    for v in views_of(_holder(target)):
+        if v is value or v is target:
+            continue
+        a = v._a
+        if a.shape == shape and a.strides == strides and a.__array_interface__["data"][0] == data:
+            break
+    else:
+        return  # no other View holds the row about to be overwritten
+    frame = _policy._user_frame()
+    if frame is None or frame.f_code.co_code[frame.f_lasti] in _STORE_OPS:
+        return
+    raise SafeArrayTypeError(
+        f"compiled code is swapping rows of {_policy.describe(target)} through the sequence "
+        f"protocol (x[i], x[j] = x[j], x[i]), as numpy.random's shuffle does for anything but "
+        f"an ndarray: its rows are Views, so rows would be duplicated. Nothing was changed. Use "
+        f"sa.random.default_rng(seed).shuffle(x) (safearray's Generator shuffles the memory), or "
+        f"rng.permutation(len(x)) to index with."
+    )
 
 
 def stale_source(view: Any, target: Any, op: object) -> None:
