@@ -289,7 +289,7 @@ def test_a_python_swap_of_rows_is_the_stale_view_report_not_the_refusal() -> Non
     """The same swap written in Python is the user's line: reported there (StaleViewWarning),
     not refused as compiled code; row copies through Views of the same array stay silent."""
     x = sa.arange(20).reshape(10, 2)
-    found = stale_warnings(lambda: swap_rows(x, 0, 1))
+    found = stale_warnings(lambda: swap_two_rows(x, 0, 1))
     assert found
     y = sa.arange(20).reshape(10, 2)
     with warnings.catch_warnings():
@@ -299,7 +299,7 @@ def test_a_python_swap_of_rows_is_the_stale_view_report_not_the_refusal() -> Non
     assert y[:, 0].tolist() == [0] * 10
 
 
-def swap_rows(x: Any, i: int, j: int) -> None:
+def swap_two_rows(x: Any, i: int, j: int) -> None:
     x[i], x[j] = x[j], x[i]
 
 
