@@ -103,7 +103,11 @@ def assert_same(result: Any, expected: Any, *, rtol: float = 0.0) -> None:
         assert_same(result.toarray(), expected.toarray(), rtol=rtol)
         return
     if module == "pyarrow":
-        assert result.equals(expected), (result, expected)
+        assert type(result) is type(expected), (type(result), type(expected))
+        if not result.equals(expected):  # Arrow's equality: a NaN is not equal to a NaN
+            kind = "schema" if hasattr(expected, "schema") else "type"
+            assert getattr(result, kind) == getattr(expected, kind), (result, expected)
+            assert _same_values(result.to_pylist(), expected.to_pylist()), (result, expected)
         return
     if isinstance(expected, (float, np.floating)) and rtol:
         np.testing.assert_allclose(result, expected, rtol=rtol)
@@ -114,6 +118,21 @@ def assert_same(result: Any, expected: Any, *, rtol: float = 0.0) -> None:
         assert result != result
         return
     assert result == expected, (result, expected)
+
+
+def _same_values(result: Any, expected: Any) -> bool:
+    """Python values (``to_pylist()``) equal, NaN equal to NaN, through lists and dicts."""
+    if isinstance(expected, list):
+        return isinstance(result, list) and len(result) == len(expected) and all(
+            _same_values(r, e) for r, e in zip(result, expected)
+        )
+    if isinstance(expected, dict):
+        return isinstance(result, dict) and result.keys() == expected.keys() and all(
+            _same_values(result[k], expected[k]) for k in expected
+        )
+    if isinstance(expected, float) and expected != expected:
+        return isinstance(result, float) and result != result
+    return type(result) is type(expected) and bool(result == expected)
 
 
 def same_as_numpy(
