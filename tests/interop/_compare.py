@@ -103,7 +103,11 @@ def assert_same(result: Any, expected: Any, *, rtol: float = 0.0) -> None:
         assert_same(result.toarray(), expected.toarray(), rtol=rtol)
         return
     if module == "pyarrow":
-        assert result.equals(expected), (result, expected)
+        assert type(result) is type(expected), (type(result), type(expected))
+        if not result.equals(expected):  # Arrow's equality: a NaN is not equal to a NaN
+            kind = "schema" if hasattr(expected, "schema") else "type"
+            assert getattr(result, kind) == getattr(expected, kind), (result, expected)
+            assert _same_values(result.to_pylist(), expected.to_pylist()), (result, expected)
         return
     if isinstance(expected, (float, np.floating)) and rtol:
         np.testing.assert_allclose(result, expected, rtol=rtol)
@@ -114,6 +118,21 @@ def assert_same(result: Any, expected: Any, *, rtol: float = 0.0) -> None:
         assert result != result
         return
     assert result == expected, (result, expected)
+
+
+def _same_values(result: Any, expected: Any) -> bool:
+    """Python values (``to_pylist()``) equal, NaN equal to NaN, through lists and dicts."""
+    if isinstance(expected, list):
+        return isinstance(result, list) and len(result) == len(expected) and all(
+            _same_values(r, e) for r, e in zip(result, expected)
+        )
+    if isinstance(expected, dict):
+        return isinstance(result, dict) and result.keys() == expected.keys() and all(
+            _same_values(result[k], expected[k]) for k in expected
+        )
+    if isinstance(expected, float) and expected != expected:
+        return isinstance(result, float) and result != result
+    return type(result) is type(expected) and bool(result == expected)
 
 
 def same_as_numpy(
@@ -142,3 +161,46 @@ def same_as_numpy(
             np.testing.assert_array_equal(after, p, err_msg=f"the {kind} input changed differently")
         results.append(result)
     return results
+
+
+def written_as_numpy_or_unchanged(
+    fn: Callable[..., Any],
+    *arrays: np.ndarray,
+    kinds: Iterable[str] = KINDS,
+    rtol: float = 0.0,
+    compare: Callable[[Any, Any], None] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """``same_as_numpy`` for calls that may write into their arguments (``copy=False``,
+    ``overwrite_a=True``, ``output=``, a compiled kernel's store).
+
+    The results must agree as in ``same_as_numpy``; each SafeArray input must hold afterwards
+    either what the ndarray input holds after the same call (the library wrote into the
+    caller's memory, as it does into an ndarray) or what it held before (the library was given
+    memory it could not write, or copied). Returns, per kind, one word per input: ``"as numpy"``,
+    ``"unchanged"``, or ``"not written"`` when the call left the ndarray input unchanged too, so
+    that a test can record which (the compatibility table) or insist on one.
+    """
+    plain = [a.copy() for a in arrays]
+    expected = fn(*plain)
+    outcomes: dict[str, tuple[str, ...]] = {}
+    for kind in kinds:
+        tagged = [as_kind(a, kind) for a in arrays]
+        result = fn(*tagged)
+        (compare or (lambda r, e: assert_same(r, e, rtol=rtol)))(result, expected)
+        seen = []
+        for t, before, after_numpy in zip(tagged, arrays, plain):
+            after = np.asarray(t)
+            assert after.dtype == before.dtype and after.shape == before.shape
+            if np.array_equal(after_numpy, before, equal_nan=after.dtype.kind in "fc"):
+                np.testing.assert_array_equal(after, before, err_msg=f"the {kind} input changed")
+                seen.append("not written")
+            elif np.array_equal(after, after_numpy, equal_nan=after.dtype.kind in "fc"):
+                seen.append("as numpy")
+            else:
+                np.testing.assert_array_equal(
+                    after, before,
+                    err_msg=f"the {kind} input holds neither what the ndarray holds nor its values",
+                )
+                seen.append("unchanged")
+        outcomes[kind] = tuple(seen)
+    return outcomes
