@@ -1727,18 +1727,6 @@ class SafeArray(_Base, Generic[ScalarT_co]):
             return np.array(self, dtype=dtype, copy=True)
         return np.asarray(self, dtype=dtype)
 
-    def __arrow_array__(self, type: Any = None) -> Any:
-        """PyArrow's conversion protocol: ``pa.array(x)`` converts the memory as it converts an
-        ndarray (without a copy where Arrow can; an Arrow array is immutable).
-
-        >>> import pyarrow as pa  # doctest: +SKIP
-        >>> pa.array(sa.arange(3.0)).type  # doctest: +SKIP
-        DataType(double)
-        """
-        import pyarrow
-
-        return pyarrow.array(np.asarray(self), type=type)
-
     def tolist(self) -> Any:
         """The array as nested Python lists, as :meth:`numpy.ndarray.tolist`."""
         if _stale_reads and self._stale is not None:

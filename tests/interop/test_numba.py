@@ -1,8 +1,10 @@
 """numba given SafeArrays: njit kernels called by a data engineer's `import safearray as np` code.
 
-numba compiles for real ndarrays: the documented way to call a kernel is with
+numba compiles for real ndarrays; safearray's numba extension (safearray/_numba.py, loaded by
+numba through its ``numba_extensions`` entry point) hands a kernel the ndarray that
+``np.asarray(x)`` hands out, and makes ``np`` = safearray NumPy inside kernels. Calling with
 ``numpy.asarray(x)`` (NumPy's own asarray: under `import safearray as np`, ``np.asarray(x)``
-is ``x`` itself). Every case runs under each policy (the ``mode`` fixture) and, through
+is ``x`` itself) works the same. Every case runs under each policy (the ``mode`` fixture) and, through
 ``same_as_numpy``, on a Copy, a View of a Copy and a read-only View.
 """
 
@@ -17,7 +19,7 @@ numba = pytest.importorskip("numba")
 
 import safearray as np  # noqa: E402
 
-from ._compare import same_as_numpy, written_as_numpy_or_unchanged  # noqa: E402
+from ._compare import as_kind, same_as_numpy, written_as_numpy_or_unchanged  # noqa: E402
 
 RNG = numpy.random.default_rng(0)
 VALUES = RNG.normal(size=16)
@@ -97,18 +99,19 @@ def test_vectorize_ufunc_on_safearray(mode: str) -> None:
 
 
 def test_write_into_numpy_asarray(mode: str) -> None:
-    # a kernel that writes into numpy.asarray(x). Observed (this core, numba 0.68):
-    #   "allow", "warn": copy and view "as numpy" (the kernel writes the caller's memory;
-    #            safearray does not see it, so "warn" says nothing about the View);
-    #   "raise": copy "as numpy"; view refused by numba at typing (the View's ndarray is
-    #            sealed: TypingError ... setitem(readonly array(float64, 1d, C), ...)), so
-    #            the test fails there.
-    # A read-only View is refused in every mode, as NumPy's read-only ndarray is (not a kind
-    # here). Once __array__ hands out read-only memory under "warn" and "raise", every kind
-    # is refused there the same way; use x.with_policy("allow") (below) to mean the write.
-    written_as_numpy_or_unchanged(
-        lambda x: clip_in_place(numpy.asarray(x), -0.5, 0.5), VALUES, kinds=("copy", "view")
-    )
+    # a kernel that writes into numpy.asarray(x): the caller's memory under "allow", as for an
+    # ndarray; read-only under "warn" and "raise" (np.asarray hands out read-only memory), so
+    # numba refuses the store when it compiles, loudly, and nothing changes
+    kernel = lambda x: clip_in_place(numpy.asarray(x), -0.5, 0.5)  # noqa: E731
+    if mode == "allow":
+        outcome = written_as_numpy_or_unchanged(kernel, VALUES, kinds=("copy", "view"))
+        assert set(outcome.values()) == {("as numpy",)}
+        return
+    for kind in ("copy", "view"):
+        x = as_kind(VALUES, kind)
+        with pytest.raises(numba.core.errors.TypingError, match="readonly"):
+            kernel(x)
+        numpy.testing.assert_array_equal(numpy.asarray(x), VALUES)
 
 
 def test_write_into_numpy_asarray_of_allowed_view(mode: str) -> None:
@@ -125,16 +128,27 @@ def test_write_into_numpy_asarray_of_allowed_view(mode: str) -> None:
     assert set(outcome.values()) == {("as numpy",)}
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the core's numba hook (typeof/unboxing, or a refusal naming numpy.asarray) is not in yet",
-)
 def test_direct_call_with_safearray(mode: str) -> None:
-    # numba either compiles the call (NumPy's result), or refuses saying to pass an ndarray
-    try:
-        same_as_numpy(lambda x: (running_sum(x), summary(x)), VALUES, rtol=1e-12)
-    except Exception as error:  # a numba TypingError, or the core's own refusal
-        assert "asarray" in str(error), str(error)
+    # safearray's numba extension (safearray/_numba.py, loaded by numba): a SafeArray argument
+    # is the ndarray np.asarray(x) hands out; NumPy's results, arrays returned as ndarrays
+    same_as_numpy(lambda x: (running_sum(x), summary(x)), VALUES, rtol=1e-12)
+    assert type(running_sum(np.asarray(VALUES))) is numpy.ndarray
+
+
+def test_direct_call_writes_only_where_allowed(mode: str) -> None:
+    # a store into a SafeArray argument: refused at compile time under "warn" and "raise"
+    # (read-only), the caller's memory under "allow" or with x.with_policy("allow")
+    x = as_kind(VALUES, "copy")
+    if mode == "allow":
+        clip_in_place(x, -0.5, 0.5)
+        numpy.testing.assert_array_equal(numpy.asarray(x), numpy.clip(VALUES, -0.5, 0.5))
+    else:
+        with pytest.raises(numba.core.errors.TypingError, match="readonly"):
+            clip_in_place(x, -0.5, 0.5)
+        numpy.testing.assert_array_equal(numpy.asarray(x), VALUES)
+    y = as_kind(VALUES, "view")
+    clip_in_place(y.with_policy("allow"), -0.5, 0.5)
+    numpy.testing.assert_array_equal(numpy.asarray(y), numpy.clip(VALUES, -0.5, 0.5))
 
 
 def test_kernel_using_module_np(mode: str) -> None:
