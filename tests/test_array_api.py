@@ -483,13 +483,17 @@ BEYOND_STANDARD: dict[str, tuple[Callable[[Any], Any], Callable[[np.ndarray], An
         1, 2,
     ),
     "einsum transposition": (lambda x: xp.einsum("...ij->...ji", x), lambda a: np.einsum("...ij->...ji", a), 2, 0),
-    "einsum contraction": (lambda x: xp.einsum("...i,...i->...", x, x), lambda a: np.einsum("...i,...i->...", a, a), 1, 0),
+    "einsum contraction": (
+        lambda x: xp.einsum("...i,...i->...", x, x), lambda a: np.einsum("...i,...i->...", a, a), 1, 0
+    ),
     "einsum to a scalar": (
         lambda x: xp.einsum(x, list(range(x.ndim)), []), lambda a: np.einsum(a, list(range(a.ndim)), []), 0, 0
     ),
     "transpose": (xp.transpose, np.transpose, 0, 0),
     "transpose axes": (
-        lambda x: xp.transpose(x, tuple(range(x.ndim))[::-1]), lambda a: np.transpose(a, tuple(range(a.ndim))[::-1]), 0, 0
+        lambda x: xp.transpose(x, tuple(range(x.ndim))[::-1]),
+        lambda a: np.transpose(a, tuple(range(a.ndim))[::-1]),
+        0, 0,
     ),
     "cumsum": (xp.cumsum, np.cumsum, 0, 0),
     "cumsum axis": (lambda x: xp.cumsum(x, axis=-1), lambda a: np.cumsum(a, axis=-1), 1, 0),
@@ -555,7 +559,8 @@ def test_tags_of_names_beyond_the_standard() -> None:
     for view in (xp.transpose(x), xp.einsum("ij->ji", x), xp.lib.stride_tricks.sliding_window_view(x, 2, axis=1)):
         assert isinstance(view, sa.View)
         assert_tag_is_true(view, raw)
-    for copy in (xp.pad(x, 1), xp.pad(x, 0), xp.cumsum(x), xp.gradient(x, axis=1), xp.median(x), xp.einsum("ij,ij", x, x)):
+    copies = (xp.pad(x, 1), xp.pad(x, 0), xp.cumsum(x), xp.gradient(x, axis=1), xp.median(x), xp.einsum("ij,ij", x, x))
+    for copy in copies:
         assert isinstance(copy, sa.Copy)
         assert_tag_is_true(copy, raw)
     window = xp.lib.stride_tricks.sliding_window_view(x, 2, axis=1)
