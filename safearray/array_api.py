@@ -682,14 +682,15 @@ cross, cumprod, cumsum, einsum = MIRROR["cross"], MIRROR["cumprod"], MIRROR["cum
 gradient, median, pad = MIRROR["gradient"], MIRROR["median"], MIRROR["pad"]
 quantile, transpose = MIRROR["quantile"], MIRROR["transpose"]
 
+_stride_tricks = types.ModuleType(
+    "safearray.array_api.lib.stride_tricks", "Array API namespace: NumPy's sliding_window_view."
+)
+_stride_tricks.sliding_window_view = MIRROR["lib"].stride_tricks.sliding_window_view  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 lib = types.ModuleType(
     "safearray.array_api.lib",
     "NumPy's ``lib.stride_tricks.sliding_window_view``, beyond the standard: xarray's ``rolling``.",
 )
-lib.stride_tricks = types.ModuleType(  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
-    "safearray.array_api.lib.stride_tricks", "Array API namespace: NumPy's sliding_window_view."
-)
-lib.stride_tricks.sliding_window_view = MIRROR["lib"].stride_tricks.sliding_window_view  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+lib.stride_tricks = _stride_tricks  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 
 # --------------------------------------------------------------------------------------
 # 0-d arrays where NumPy gives scalars
@@ -742,10 +743,15 @@ _standardise(globals(), (
 _standardise(vars(linalg), tuple(n for n in vars(linalg) if not n.startswith("_")))
 _standardise(vars(fft), tuple(n for n in vars(fft) if not n.startswith("_")))
 
-for _name, _doc in _BEYOND_STANDARD.items():  # this module's own docstrings (and doctests)
-    _func = globals()[_name]
-    _func.__doc__, _func.__module__ = _doc, __name__
-del _name, _doc, _func
+
+def _document(namespace: dict[str, Any], docs: dict[str, str]) -> None:
+    """Give the functions named in ``docs`` this module's docstrings (and so its doctests)."""
+    for name, doc in docs.items():
+        func = namespace[name]
+        func.__doc__, func.__module__ = doc, __name__
+
+
+_document(globals(), _BEYOND_STANDARD)
 
 __all__ = [  # pyright: ignore[reportUnsupportedDunderAll]
     "__array_api_version__", "__array_namespace_info__", "asarray", "astype", "sort", "argsort",
