@@ -16,6 +16,11 @@ NumPy's behaviour:
   ``linalg.eigvals`` always give complex results, and ``__array_namespace_info__().devices()``
   is a tuple (all new in 2025.12).
 
+Beyond the standard, the namespace has NumPy's ``pad``, ``einsum``, ``transpose``,
+``gradient``, ``cross``, ``median``, ``quantile``, ``cumsum``, ``cumprod`` and
+``lib.stride_tricks.sliding_window_view``: xarray calls them through ``__array_namespace__``
+with no fallback (``docs/array_api.md``, "Beyond the standard").
+
 ``meshgrid`` and ``broadcast_arrays`` return tuples, as 2025.12 asks (and NumPy does).
 ``x.__array_namespace__(api_version="2023.12" | "2024.12")`` is accepted and gives this same
 namespace, as NumPy does for its own older versions: the one difference those versions see
@@ -591,6 +596,103 @@ fft.fftfreq = _freq(MIRROR["fft"].fftfreq)  # type: ignore[attr-defined]  # pyri
 fft.rfftfreq = _freq(MIRROR["fft"].rfftfreq)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 
 # --------------------------------------------------------------------------------------
+# beyond the standard: NumPy's functions that xarray calls through the namespace
+#
+# xarray looks every duck array's functions up in ``x.__array_namespace__()``; for these
+# names its code has no fallback (to NumPy or to a standard name), so without them
+# ``shift``, ``pad``, ``rolling``, ``dot``, ``weighted``, ``differentiate``, ``cross``,
+# ``cumulative_integrate``, ``apply_ufunc`` with reordered core dimensions, and
+# ``median`` / ``quantile`` / ``cumsum`` / ``cumprod`` on integers or with ``skipna=False``
+# fail on SafeArrays. They are NumPy's own functions (the standard has none of them), so
+# they take NumPy's arguments and give NumPy's values, tagged by memory.
+
+_BEYOND_STANDARD: dict[str, str] = {
+    "cross": """NumPy's ``cross`` (the standard has ``linalg.cross`` only): ``xarray.cross``.
+
+    >>> from safearray import array_api as xp
+    >>> xp.cross(xp.asarray([1, 0, 0]), xp.asarray([0, 1, 0]))
+    Copy([0, 0, 1])
+    """,
+    "cumprod": """NumPy's ``cumprod`` (the standard's is ``cumulative_prod``): xarray's ``cumprod`` of
+    integers or with ``skipna=False``.
+
+    >>> from safearray import array_api as xp
+    >>> xp.cumprod(xp.asarray([1, 2, 3]))
+    Copy([1, 2, 6])
+    """,
+    "cumsum": """NumPy's ``cumsum`` (the standard's is ``cumulative_sum``): xarray's ``cumsum`` of
+    integers or with ``skipna=False``, and ``cumulative_integrate``.
+
+    >>> from safearray import array_api as xp
+    >>> xp.cumsum(xp.asarray([[1, 2], [3, 4]]), axis=1)
+    Copy([[1, 3],
+          [3, 7]])
+    """,
+    "einsum": """NumPy's ``einsum``: xarray's ``dot`` and ``weighted``. A result that NumPy gives as a
+    view of an operand (a pure transposition) is a View; a full contraction is a 0-d Copy.
+
+    >>> from safearray import array_api as xp
+    >>> x = xp.asarray([[0.0, 1.0], [2.0, 3.0]])
+    >>> xp.einsum("ij,ij->i", x, x)
+    Copy([ 1., 13.])
+    >>> xp.einsum("ij->ji", x)
+    View([[0., 2.],
+          [1., 3.]], base=Copy(shape=(2, 2), dtype=float64))
+    >>> xp.einsum("ij,ij", x, x)
+    Copy(14.)
+    """,
+    "gradient": """NumPy's ``gradient``: xarray's ``differentiate``.
+
+    >>> from safearray import array_api as xp
+    >>> xp.gradient(xp.asarray([1.0, 2.0, 4.0, 7.0]))
+    Copy([1. , 1.5, 2.5, 3. ])
+    """,
+    "median": """NumPy's ``median``: xarray's ``median`` of integers or with ``skipna=False``
+    (a 0-d Copy where NumPy gives a scalar, as the namespace's reductions do).
+
+    >>> from safearray import array_api as xp
+    >>> xp.median(xp.asarray([3, 1, 2, 10]))
+    Copy(2.5)
+    """,
+    "pad": """NumPy's ``pad(array, pad_width, mode='constant', **kwargs)``: xarray's ``shift``,
+    ``pad``, ``rolling`` (every reduction and ``construct``) and ``cumulative_integrate``.
+
+    >>> from safearray import array_api as xp
+    >>> xp.pad(xp.asarray([1, 2]), (1, 2), constant_values=9)
+    Copy([9, 1, 2, 9, 9])
+    >>> xp.pad(xp.asarray([1, 2, 3]), 2, mode="reflect")
+    Copy([3, 2, 1, 2, 3, 2, 1])
+    """,
+    "quantile": """NumPy's ``quantile``: xarray's ``quantile`` of integers or with ``skipna=False``.
+
+    >>> from safearray import array_api as xp
+    >>> xp.quantile(xp.asarray([1, 2, 3, 4]), xp.asarray([0.25, 0.5]))
+    Copy([1.75, 2.5 ])
+    """,
+    "transpose": """NumPy's ``transpose(a, axes=None)`` (the standard's is ``permute_dims``):
+    ``xarray.apply_ufunc`` moves core dimensions to the end with it.
+
+    >>> from safearray import array_api as xp
+    >>> xp.transpose(xp.reshape(xp.arange(6), (2, 3)), (1, 0)).shape
+    (3, 2)
+    """,
+}
+
+cross, cumprod, cumsum, einsum = MIRROR["cross"], MIRROR["cumprod"], MIRROR["cumsum"], MIRROR["einsum"]
+gradient, median, pad = MIRROR["gradient"], MIRROR["median"], MIRROR["pad"]
+quantile, transpose = MIRROR["quantile"], MIRROR["transpose"]
+
+_stride_tricks = types.ModuleType(
+    "safearray.array_api.lib.stride_tricks", "Array API namespace: NumPy's sliding_window_view."
+)
+_stride_tricks.sliding_window_view = MIRROR["lib"].stride_tricks.sliding_window_view  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+lib = types.ModuleType(
+    "safearray.array_api.lib",
+    "NumPy's ``lib.stride_tricks.sliding_window_view``, beyond the standard: xarray's ``rolling``.",
+)
+lib.stride_tricks = _stride_tricks  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+
+# --------------------------------------------------------------------------------------
 # 0-d arrays where NumPy gives scalars
 
 
@@ -636,9 +738,20 @@ def _standardise(namespace: dict[str, Any], names: tuple[str, ...]) -> None:
 _standardise(globals(), (
     *_FROM_MIRROR, "asarray", "astype", "sort", "argsort", "clip", "reshape", "take_along_axis",
     "unstack", "cumulative_sum", "cumulative_prod", "floor_divide", "expm1", "tanh", "isin",
+    *_BEYOND_STANDARD,
 ))
 _standardise(vars(linalg), tuple(n for n in vars(linalg) if not n.startswith("_")))
 _standardise(vars(fft), tuple(n for n in vars(fft) if not n.startswith("_")))
+
+
+def _document(namespace: dict[str, Any], docs: dict[str, str]) -> None:
+    """Give the functions named in ``docs`` this module's docstrings (and so its doctests)."""
+    for name, doc in docs.items():
+        func = namespace[name]
+        func.__doc__, func.__module__ = doc, __name__
+
+
+_document(globals(), _BEYOND_STANDARD)
 
 __all__ = [  # pyright: ignore[reportUnsupportedDunderAll]
     "__array_api_version__", "__array_namespace_info__", "asarray", "astype", "sort", "argsort",
@@ -646,4 +759,6 @@ __all__ = [  # pyright: ignore[reportUnsupportedDunderAll]
     "cumulative_prod", "floor_divide", "expm1", "tanh", "isin", "broadcast_shapes",
     "linalg", "fft",
     *_FROM_MIRROR,
+    # beyond the standard, for xarray
+    *_BEYOND_STANDARD, "lib",
 ]

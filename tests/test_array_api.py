@@ -16,7 +16,7 @@ from hypothesis.extra import numpy as hnp
 
 import safearray as sa
 from safearray import array_api as xp
-from tests._asserts import assert_same_array, assert_tag_is_true
+from tests._asserts import assert_same_array, assert_tag_is_true, quiet
 from tests.strategies import INT_DTYPES, arrays
 
 # The names of the 2025.12 standard, module by module as its specification lists them.
@@ -459,3 +459,110 @@ def test_clip_astype_and_fftfreq_signatures() -> None:
     assert_same_array(freq, np.fft.fftfreq(4, d=0.5).astype(np.float32))
     assert isinstance(freq, sa.Copy)
     assert_same_array(xp.fft.rfftfreq(5, device="cpu"), np.fft.rfftfreq(5))
+
+
+# --------------------------------------------------------------------------------------
+# beyond the standard: NumPy's functions that xarray calls through the namespace
+
+EXTRA_NAMES = "cross cumprod cumsum einsum gradient median pad quantile transpose".split()
+
+BEYOND_STANDARD: dict[str, tuple[Callable[[Any], Any], Callable[[np.ndarray], Any], int, int]] = {
+    # name: (namespace call, NumPy oracle, minimum ndim, minimum side)
+    "pad": (lambda x: xp.pad(x, 1), lambda a: np.pad(a, 1), 0, 0),
+    "pad nothing": (lambda x: xp.pad(x, 0), lambda a: np.pad(a, 0), 0, 0),
+    "pad constant_values": (
+        lambda x: xp.pad(x, ((1, 0),) * x.ndim, mode="constant", constant_values=7),
+        lambda a: np.pad(a, ((1, 0),) * a.ndim, mode="constant", constant_values=7),
+        1, 0,
+    ),
+    "pad edge": (lambda x: xp.pad(x, (0, 2), mode="edge"), lambda a: np.pad(a, (0, 2), mode="edge"), 1, 1),
+    "pad reflect": (lambda x: xp.pad(x, 1, mode="reflect"), lambda a: np.pad(a, 1, mode="reflect"), 1, 1),
+    "sliding_window_view": (
+        lambda x: xp.lib.stride_tricks.sliding_window_view(x, 2, axis=-1),
+        lambda a: np.lib.stride_tricks.sliding_window_view(a, 2, axis=-1),
+        1, 2,
+    ),
+    "einsum transposition": (lambda x: xp.einsum("...ij->...ji", x), lambda a: np.einsum("...ij->...ji", a), 2, 0),
+    "einsum contraction": (
+        lambda x: xp.einsum("...i,...i->...", x, x), lambda a: np.einsum("...i,...i->...", a, a), 1, 0
+    ),
+    "einsum to a scalar": (
+        lambda x: xp.einsum(x, list(range(x.ndim)), []), lambda a: np.einsum(a, list(range(a.ndim)), []), 0, 0
+    ),
+    "transpose": (xp.transpose, np.transpose, 0, 0),
+    "transpose axes": (
+        lambda x: xp.transpose(x, tuple(range(x.ndim))[::-1]),
+        lambda a: np.transpose(a, tuple(range(a.ndim))[::-1]),
+        0, 0,
+    ),
+    "cumsum": (xp.cumsum, np.cumsum, 0, 0),
+    "cumsum axis": (lambda x: xp.cumsum(x, axis=-1), lambda a: np.cumsum(a, axis=-1), 1, 0),
+    "cumprod": (lambda x: xp.cumprod(x, axis=0), lambda a: np.cumprod(a, axis=0), 1, 0),
+    "median": (xp.median, np.median, 0, 1),
+    "median axis": (lambda x: xp.median(x, axis=-1), lambda a: np.median(a, axis=-1), 1, 1),
+    "quantile": (lambda x: xp.quantile(x, 0.3), lambda a: np.quantile(a, 0.3), 0, 1),
+    "quantile q array": (
+        lambda x: xp.quantile(x, xp.asarray([0.0, 0.5, 1.0]), axis=-1),
+        lambda a: np.quantile(a, np.asarray([0.0, 0.5, 1.0]), axis=-1),
+        1, 1,
+    ),
+    "gradient": (xp.gradient, np.gradient, 1, 2),
+    "gradient axis": (lambda x: xp.gradient(x, 0.5, axis=0), lambda a: np.gradient(a, 0.5, axis=0), 1, 2),
+}
+
+
+def test_names_beyond_the_standard_are_numpys_and_documented_here() -> None:
+    for name in EXTRA_NAMES:
+        func = getattr(xp, name)
+        assert name in xp.__all__ and name not in REQUIRED_2025_12
+        assert func.__module__ == "safearray.array_api" and ">>> " in (func.__doc__ or "")
+        assert func.__wrapped__ is getattr(sa, name)  # the drop-in namespace's, only 0-d arrays for scalars
+    assert "lib" in xp.__all__
+    assert xp.lib.stride_tricks.sliding_window_view is sa.lib.stride_tricks.sliding_window_view
+
+
+@pytest.mark.parametrize("name", sorted(BEYOND_STANDARD))
+@given(data=st.data())
+def test_names_beyond_the_standard_match_numpy_and_tag_truthfully(name: str, data: st.DataObject) -> None:
+    call, oracle, min_dims, min_side = BEYOND_STANDARD[name]
+    raw = data.draw(arrays(dtypes=REAL_DTYPES, min_dims=min_dims, min_side=min_side, max_side=4), label="raw")
+    x = sa.asarray(raw)
+    with quiet():  # NumPy's overflow warnings (quantile of extreme integers), on both sides
+        result, expected = call(x), oracle(raw)
+    results, expecteds = (result, expected) if isinstance(expected, tuple) else ((result,), (expected,))
+    assert type(result) is type(expected) or not isinstance(expected, tuple)
+    for got, want in zip(results, expecteds):
+        assert isinstance(got, sa.SafeArray), type(got)  # a 0-d Copy where NumPy gives a scalar
+        assert_same_array(got, want)
+        assert got.flags.writeable == np.asarray(want).flags.writeable
+        if got is not x:  # NumPy hands back an input that needs no work
+            assert_tag_is_true(got, raw)
+
+
+@given(
+    raw=hnp.arrays(
+        st.sampled_from(REAL_DTYPES),
+        hnp.array_shapes(min_dims=1, max_dims=3, max_side=3).map(lambda s: (*s[:-1], 3)),
+        elements=st.integers(0, 9),
+    )
+)
+def test_cross_matches_numpy(raw: np.ndarray) -> None:
+    other = np.flip(raw, axis=-1)
+    got = xp.cross(xp.asarray(raw), xp.asarray(other))
+    assert_same_array(got, np.cross(raw, other))
+    assert_tag_is_true(got, raw, other)
+
+
+def test_tags_of_names_beyond_the_standard() -> None:
+    raw = np.arange(6.0).reshape(2, 3)
+    x = xp.asarray(raw)
+    for view in (xp.transpose(x), xp.einsum("ij->ji", x), xp.lib.stride_tricks.sliding_window_view(x, 2, axis=1)):
+        assert isinstance(view, sa.View)
+        assert_tag_is_true(view, raw)
+    copies = (xp.pad(x, 1), xp.pad(x, 0), xp.cumsum(x), xp.gradient(x, axis=1), xp.median(x), xp.einsum("ij,ij", x, x))
+    for copy in copies:
+        assert isinstance(copy, sa.Copy)
+        assert_tag_is_true(copy, raw)
+    window = xp.lib.stride_tricks.sliding_window_view(x, 2, axis=1)
+    with pytest.raises(sa.ReadOnlyError):  # NumPy's windows are read-only: so are these
+        window[0, 0, 0] = 1.0
