@@ -1740,7 +1740,9 @@ class SafeArray(_Base, Generic[ScalarT_co]):
         return self._a.item(*args)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
-        """NumPy 2's conversion protocol: return the memory as an ndarray (copied if asked)."""
+        """NumPy 2's conversion protocol (``np.asarray(x)``): the memory as an ndarray, read-only
+        under "warn" and "raise", copied if asked, or if the caller is pandas (README, "What a
+        library receives")."""
         if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         a = self._a
@@ -1752,7 +1754,9 @@ class SafeArray(_Base, Generic[ScalarT_co]):
                 )
             converted: NDArray[Any] = a.astype(dtype, order="C")  # NumPy's __array__: C order
             return converted
-        if copy:
+        if copy or (copy is None and _getframe(1).f_globals.get("__name__", "").startswith("pandas.")):
+            # pandas copies an ndarray it is given and keeps anything else it converts: it gets
+            # its own copy of a SafeArray too, so neither side changes the other afterwards
             copied: NDArray[Any] = a.copy()
             return copied
         return _policy.handout(self)
