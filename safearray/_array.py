@@ -1341,6 +1341,14 @@ class _Flat:
 # the classes
 
 
+#: The modules whose Python code sees ``x.__class__`` as ``numpy.ndarray`` (``type(x)`` is
+#: always safearray's): NumPy's own (numpy.testing, numpy.polynomial, numpy.ma, ...), and the
+#: two of pandas that decide whether an indexing key is a boolean mask (``is_bool_indexer``,
+#: ``check_bool_indexer``'s array-like test: ``s[mask]``, ``df.loc[mask]``), which then convert
+#: it with ``np.asarray``. The compiled core's ``__class__`` has the same list.
+_ARRAY_CALLERS = ("numpy.", "pandas.core.common", "pandas.core.dtypes.common")
+
+
 class _PyBase:
     """Pure-Python twin of ``safearray._speedups.ArrayBase``: the five fields of a tagged array."""
 
@@ -1350,11 +1358,11 @@ class _PyBase:
 
         @property
         def __class__(self):
-            # ``type(x)`` everywhere, except to NumPy's own Python code (numpy.testing,
-            # numpy.polynomial, numpy.ma, ...), called with SafeArrays by drop-in code: its
-            # ``isinstance(x, ndarray)`` checks then take the path they take for an ndarray
-            # (the ones that matter convert with ``np.asarray`` next, which unwraps)
-            if _getframe(1).f_globals.get("__name__", "").startswith("numpy."):
+            # ``type(x)`` everywhere, except to the Python code of _ARRAY_CALLERS, called with
+            # SafeArrays by drop-in code: its ``isinstance(x, ndarray)`` checks then take the
+            # path they take for an ndarray (the ones that matter convert with ``np.asarray``
+            # next, which unwraps)
+            if _getframe(1).f_globals.get("__name__", "").startswith(_ARRAY_CALLERS):
                 return _ndarray
             return _type(self)
 

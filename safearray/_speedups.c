@@ -1262,11 +1262,14 @@ static PyMemberDef ArrayBase_members[] = {
     {NULL},
 };
 
-/* `x.__class__`: type(x), except to NumPy's own Python code (numpy.testing, numpy.ma, ...),
-   whose `isinstance(x, ndarray)` checks then take their ndarray path. The caller is the
-   running Python frame, since this getter has none. */
-static PyObject *numpy_prefix = NULL;  /* "numpy." */
-static PyObject *name_key = NULL;      /* "__name__" */
+/* `x.__class__`: type(x), except to the Python code of the modules below, whose
+   `isinstance(x, ndarray)` checks then take their ndarray path (the ones that matter convert
+   with np.asarray next): NumPy's own (numpy.testing, numpy.ma, ...), and the two modules of
+   pandas that decide whether a key is a boolean mask (is_bool_indexer, check_bool_indexer's
+   is_array_like test). The caller is the running Python frame, since this getter has none.
+   Keep in step with _ARRAY_CALLERS in _array.py. */
+static PyObject *array_callers = NULL;  /* tuple of module-name prefixes */
+static PyObject *name_key = NULL;       /* "__name__" */
 
 static PyObject *
 ArrayBase_get_class(PyObject *self, void *closure)
@@ -1274,10 +1277,14 @@ ArrayBase_get_class(PyObject *self, void *closure)
     PyObject *globals = PyEval_GetGlobals(); /* borrowed */
     if (globals != NULL && PyDict_Check(globals)) {
         PyObject *name = PyDict_GetItemWithError(globals, name_key); /* borrowed */
-        if (name != NULL && PyUnicode_Check(name) &&
-            PyUnicode_Tailmatch(name, numpy_prefix, 0, PY_SSIZE_T_MAX, -1) == 1) {
-            Py_INCREF(&PyArray_Type);
-            return (PyObject *)&PyArray_Type;
+        if (name != NULL && PyUnicode_Check(name)) {
+            Py_ssize_t n = PyTuple_GET_SIZE(array_callers);
+            for (Py_ssize_t i = 0; i < n; i++) {
+                if (PyUnicode_Tailmatch(name, PyTuple_GET_ITEM(array_callers, i), 0, PY_SSIZE_T_MAX, -1) == 1) {
+                    Py_INCREF(&PyArray_Type);
+                    return (PyObject *)&PyArray_Type;
+                }
+            }
         }
         PyErr_Clear();
     }
@@ -2361,11 +2368,11 @@ PyInit__speedups(void)
         {"FastAsarray", &FastAsarray_Type},
         {"ReadOnlyMemory", &ReadOnlyMemory_Type},
     };
-    numpy_prefix = PyUnicode_InternFromString("numpy.");
+    array_callers = Py_BuildValue("(sss)", "numpy.", "pandas.core.common", "pandas.core.dtypes.common");
     name_key = PyUnicode_InternFromString("__name__");
     safearray_prefix = PyUnicode_InternFromString("safearray.");
     base_name = PyUnicode_InternFromString("base");
-    if (numpy_prefix == NULL || name_key == NULL || safearray_prefix == NULL || base_name == NULL) {
+    if (array_callers == NULL || name_key == NULL || safearray_prefix == NULL || base_name == NULL) {
         return NULL;
     }
     PyObject *m = PyModule_Create(&speedups_module);

@@ -155,26 +155,35 @@ def test_datetimes(mode: str) -> None:
     same_as_numpy(lambda d, v: pd.Series(v, index=pd.DatetimeIndex(d)).resample("2D").sum(), days, VALUES)
 
 
-# ---- where pandas asks isinstance(x, np.ndarray): documented limits, loud -----------------
-
-
-def test_masks_unique_and_groupby_keys_need_numpy_asarray(mode: str) -> None:
-    """pandas takes a boolean mask, ``pd.unique``'s argument and a groupby key only as an
-    ndarray (or its own objects); it is deprecating other array-likes at those places
-    (pandas GH#52834). A SafeArray there fails loudly, never silently; ``numpy.asarray(m)`` is
-    the documented way, and gives what an ndarray gives."""
+def test_boolean_masks(mode: str) -> None:
+    """pandas takes a boolean mask only as an ndarray (or its own objects): the two modules that
+    decide it see a SafeArray's ``__class__`` as ndarray, then convert it with np.asarray."""
     s = pd.Series(numpy.arange(6) * 10)
-    df = pd.DataFrame({"a": numpy.arange(6)})
+    df = pd.DataFrame({"a": numpy.arange(6), "b": numpy.arange(6.0)})
+    same_as_numpy(lambda m: (s[m], s.loc[m], s.iloc[numpy.asarray(m)], df.loc[m], df[m], df.loc[m, "b"]), MASK)
+
+    def assign(m: Any) -> Any:
+        t, f = s.copy(), df.copy()
+        t[m] = -1
+        f.loc[m, "a"] = -1
+        return t, f
+
+    same_as_numpy(assign, MASK)
+
+
+# ---- where pandas asks isinstance(x, np.ndarray) elsewhere: documented limits, loud ---------
+
+
+def test_unique_and_groupby_keys_need_numpy_asarray(mode: str) -> None:
+    """``pd.unique``'s argument and a groupby key are taken only as an ndarray (or pandas' own
+    objects), in code that hands its input to compiled routines; pandas is deprecating other
+    array-likes at such places (pandas GH#52834). A SafeArray there fails loudly, never
+    silently; ``numpy.asarray(x)`` is the documented way, and gives what an ndarray gives."""
+    s = pd.Series(numpy.arange(6) * 10)
     for kind in ("copy", "view", "readonly"):
-        m = as_kind(MASK, kind)
-        with pytest.raises(KeyError):
-            s[m]
-        with pytest.raises(KeyError):
-            df.loc[m]
         with pytest.raises(TypeError, match="unique requires"):
             pd.unique(as_kind(INTS, kind))
-        with pytest.raises((TypeError, KeyError, ValueError)):
+        with pytest.raises(TypeError):
             s.groupby(as_kind(INTS, kind)).sum()
-    same_as_numpy(lambda m: (s[numpy.asarray(m)], df.loc[numpy.asarray(m)], df[numpy.asarray(m)]), MASK)
     same_as_numpy(lambda x: pd.unique(numpy.asarray(x)), INTS)
     same_as_numpy(lambda k: s.groupby(numpy.asarray(k)).sum(), INTS)
