@@ -7,7 +7,8 @@ workers of a ``dask.distributed`` cluster. This module keeps safearray's promise
   SafeArrays, so every block operation is tagged and judged as on one machine. Plain
   ``dask.array`` works on them as it does on NumPy's arrays (its reductions, slicing, linear
   algebra, ``map_overlap``...), and ``.compute()`` gives a SafeArray (a Copy) where Dask gives
-  an ndarray, and NumPy's scalar where Dask gives one.
+  an ndarray, and NumPy's scalar where Dask gives one. Importing this module registers
+  SafeArray with the one Dask dispatch that has no generic entry (``da.percentile``'s).
 * :func:`map_blocks`, :func:`blockwise` and :func:`reduction` take Dask's own arguments and
   hand each array to your function as a read-only View (a block of the input, Dask's cached
   data, or an array given as an extra argument): a function that writes into its input raises
@@ -72,6 +73,19 @@ _NDARRAY: Any = np.ndarray  # isinstance() against these keeps values typed Any 
 _PARTIAL: Any = functools.partial
 _DASK: Any = _da
 _DaskArray: Any = _DASK.Array
+
+
+def _register_dispatch() -> None:
+    """Dask looks up some block operations by the block's type; all but its percentile have a
+    generic entry that NumPy's functions (and so SafeArrays) serve. SafeArray blocks get the
+    ndarray's percentile (NumPy's functions again, through ``__array_function__``)."""
+    from dask.array.dispatch import percentile_lookup
+
+    lookup: Any = percentile_lookup
+    lookup.register(SafeArray, lookup.dispatch(np.ndarray))
+
+
+_register_dispatch()
 
 
 def _empty_meta(ndim: int, dtype: Any) -> Any:
