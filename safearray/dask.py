@@ -31,7 +31,8 @@ them on its standard error); they do not reach the client's ``warnings``. Errors
 caller as usual.
 
 What is not covered: functions given to ``dask.array`` directly (``da.map_blocks(f, x)``)
-receive the blocks as they are, writable; C code that ignores NumPy's writeable flag writes
+receive the blocks as they are, writable (a write into a SafeArray block is still judged by
+the policy of the process that runs it; into an ndarray block, by nothing); C code that ignores NumPy's writeable flag writes
 anyway; Dask's own operations run under the policy of the process that runs them (the
 caller's, on the local schedulers; the worker's global one on a cluster).
 
