@@ -33,26 +33,34 @@ __all__ = ["guard"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _readonly_argument(value: Any, name: str, memo: dict[int, Any]) -> Any:
+def _guard_label(name: str) -> str:
+    return f"sa.guard argument {name!r}"
+
+
+def _readonly_argument(
+    value: Any, name: str, memo: dict[int, Any], label: Callable[[str], str] = _guard_label
+) -> Any:
     """``value`` for the body of a guarded function: arrays become read-only Views labelled
     with the argument's name, lists, tuples (named ones too) and dicts are rebuilt with their
     arrays so handed over (recursively), anything else passes as it is.
 
     ``memo`` maps the ids of the objects met to what replaces them: an array met twice gives
-    one View, and a container that holds itself is rebuilt once.
+    one View, and a container that holds itself is rebuilt once. ``label`` makes the View's
+    label (what errors name) from the argument's name (``safearray.dask`` names its block
+    function there).
     """
     t = _type(value)
     if t is list or t is tuple or t is dict or _is_named_tuple(value):
         done = memo.get(id(value))
         if done is not None:
             return done[0]
-        return _readonly_container(value, name, memo)
+        return _readonly_container(value, name, memo, label)
     if not isinstance(value, (_TAGGED, _NDARRAY)):
         return value
     done = memo.get(id(value))
     if done is not None:
         return done[0]
-    op = OpName(f"sa.guard argument {name!r}")
+    op = OpName(label(name))
     if isinstance(value, _TAGGED):
         view = _view_of(_seal(value._a), value, op)
     else:
@@ -66,7 +74,7 @@ def _is_named_tuple(obj: object) -> bool:
     return isinstance(obj, tuple) and hasattr(obj, "_fields")  # pyright: ignore[reportUnknownArgumentType]
 
 
-def _readonly_container(value: Any, name: str, memo: dict[int, Any]) -> Any:
+def _readonly_container(value: Any, name: str, memo: dict[int, Any], label: Callable[[str], str]) -> Any:
     """A list, tuple or dict argument rebuilt (same type) with its arrays as read-only Views;
     the container itself when it holds no array."""
     out: Any
@@ -76,17 +84,17 @@ def _readonly_container(value: Any, name: str, memo: dict[int, Any]) -> Any:
         out = {}
         memo[id(value)] = (out, value)
         for k, v in given.items():
-            out[k] = _readonly_argument(v, f"{name}[{k!r}]", memo)
+            out[k] = _readonly_argument(v, f"{name}[{k!r}]", memo, label)
         changed = any(out[k] is not v for k, v in given.items())
     elif kind is list:
         seq: list[Any] = value
         out = []
         memo[id(value)] = (out, value)
-        out.extend(_readonly_argument(v, f"{name}[{i}]", memo) for i, v in enumerate(seq))
+        out.extend(_readonly_argument(v, f"{name}[{i}]", memo, label) for i, v in enumerate(seq))
         changed = any(o is not v for o, v in zip(out, seq))
     else:  # a tuple cannot hold itself but through a list or a dict, which the memo catches
         tup: tuple[Any, ...] = value
-        items = [_readonly_argument(v, f"{name}[{i}]", memo) for i, v in enumerate(tup)]
+        items = [_readonly_argument(v, f"{name}[{i}]", memo, label) for i, v in enumerate(tup)]
         changed = any(o is not v for o, v in zip(items, tup))
         out = (tuple(items) if kind is tuple else kind(*items)) if changed else value
         memo[id(value)] = (out, value)
