@@ -15,6 +15,7 @@ when it compiles its first function, so ``import safearray`` never imports numba
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import numpy
@@ -24,44 +25,44 @@ __all__ = ["init"]
 
 def init() -> None:
     """Register SafeArrays with numba (called once by numba; see the module's docstring)."""
-    from numba.core import types
-    from numba.core.datamodel.models import ArrayModel
-    from numba.core.registry import cpu_target
-    from numba.core.typing.typeof import typeof
-    from numba.extending import NativeValue, box, register_model, typeof_impl, unbox
+    # numba has no type information: its objects are Any here
+    numba_types: Any = importlib.import_module("numba.core.types")
+    models: Any = importlib.import_module("numba.core.datamodel.models")
+    registry: Any = importlib.import_module("numba.core.registry")
+    typeof: Any = importlib.import_module("numba.core.typing.typeof").typeof
+    extending: Any = importlib.import_module("numba.extending")
 
     import safearray
 
     from ._array import SafeArray
 
-    class SafeArrayType(types.Array):  # type: ignore[misc]
-        """A SafeArray argument: an array to the kernel, unboxed through ``__array__``."""
+    def __init__(self: Any, dtype: Any, ndim: int, layout: str, readonly: bool = False) -> None:
+        flag = ", readonly" if readonly else ""
+        numba_types.Array.__init__(self, dtype, ndim, layout, readonly=readonly,
+                                   name=f"SafeArray({dtype}, {ndim}d, {layout}{flag})")
 
-        def __init__(self, dtype: Any, ndim: int, layout: str, readonly: bool = False) -> None:
-            flag = ", readonly" if readonly else ""
-            super().__init__(dtype, ndim, layout, readonly=readonly,
-                             name=f"SafeArray({dtype}, {ndim}d, {layout}{flag})")
-
-    register_model(SafeArrayType)(ArrayModel)
-
-    @typeof_impl.register(SafeArray)  # type: ignore[untyped-decorator]
-    def _typeof(val: Any, c: Any) -> Any:
-        t = typeof(numpy.asarray(val), c)
-        return SafeArrayType(t.dtype, t.ndim, t.layout, readonly=not t.mutable)
+    # a SafeArray argument: an array to the kernel, unboxed through __array__
+    safe_array_type: Any = type("SafeArrayType", (numba_types.Array,), {"__init__": __init__})
+    extending.register_model(safe_array_type)(models.ArrayModel)
 
     def _plain(typ: Any) -> Any:
-        return types.Array(typ.dtype, typ.ndim, typ.layout, readonly=not typ.mutable)
+        return numba_types.Array(typ.dtype, typ.ndim, typ.layout, readonly=not typ.mutable)
 
-    @unbox(SafeArrayType)  # type: ignore[untyped-decorator]
+    def _typeof(val: Any, c: Any) -> Any:
+        t = typeof(numpy.asarray(val), c)
+        return safe_array_type(t.dtype, t.ndim, t.layout, readonly=not t.mutable)
+
     def _unbox(typ: Any, obj: Any, c: Any) -> Any:
         arr = c.pyapi.call_method(obj, "__array__", ())
         native = c.unbox(_plain(typ), arr)
         c.pyapi.decref(arr)  # numba's array keeps its own reference (its MemInfo)
-        return NativeValue(native.value, is_error=native.is_error, cleanup=native.cleanup)
+        return extending.NativeValue(native.value, is_error=native.is_error, cleanup=native.cleanup)
 
-    @box(SafeArrayType)  # type: ignore[untyped-decorator]
     def _box(typ: Any, val: Any, c: Any) -> Any:
         return c.box(_plain(typ), val)  # returned as an ndarray, as numba returns arrays
 
+    extending.typeof_impl.register(SafeArray)(_typeof)
+    extending.unbox(safe_array_type)(_unbox)
+    extending.box(safe_array_type)(_box)
     # the global `np` of a module that imported safearray as np is NumPy to numba's typing
-    cpu_target.typing_context.insert_global(safearray, types.Module(numpy))
+    registry.cpu_target.typing_context.insert_global(safearray, numba_types.Module(numpy))

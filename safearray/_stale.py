@@ -266,8 +266,8 @@ def compiled_swap(target: Any, key: int, value: Any) -> None:
     x[i]`` with ``x[i]`` still held: NumPy's generic ``shuffle`` for anything but an ndarray),
     which would duplicate rows, before any byte changes. A Python statement doing it is the
     swap that stale Views report at the statement's line."""
-    region = target._a[key]
-    if not isinstance(region, np.ndarray):
+    region: Any = target._a[key]
+    if not getattr(region, "ndim", 0):  # an element: swapped as a value, correctly
         return
     data, shape, strides = region.__array_interface__["data"][0], region.shape, region.strides
     for v in views_of(_holder(target)):
