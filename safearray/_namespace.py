@@ -41,7 +41,7 @@ from ._array import (
     WRITES_INTO,
     writes_into,
 )
-from ._policy import OpName, policy, warn_uncovered
+from ._policy import OpName, export, policy, warn_uncovered
 
 __all__ = ["MIRROR", "UNCOVERED", "ufunc", "wrap_function", "lookup"]
 
@@ -655,6 +655,30 @@ def _frompyfunc(func: Callable[..., Any], /, nin: int, nout: int, **kwargs: Any)
     return ufunc(np.frompyfunc(func, nin, nout, **kwargs))
 
 
+def _nditer(op: Any, *args: Any, **kwargs: Any) -> Any:
+    """:class:`numpy.nditer`, NumPy's own iterator, over SafeArray operands' memory.
+
+    NumPy's iterator reads and writes through raw pointers, so its writes are not judged; a
+    SafeArray operand is given as its memory, as DLPack shares it (writable, a View's sealed
+    under "raise"), not as ``np.asarray`` hands it to libraries (read-only): ``op_flags``
+    ``"readwrite"``/``"writeonly"`` write into the array as they write into an ndarray.
+
+    >>> import safearray as sa
+    >>> out = sa.zeros(3)
+    >>> with sa.nditer(out, op_flags=[["writeonly"]]) as it:
+    ...     for i, x in enumerate(it):
+    ...         x[...] = i
+    >>> out
+    Copy([0., 1., 2.])
+    """
+    t = type(op)
+    if t is list or t is tuple:
+        op = t(export(o) if isinstance(o, SafeArray) else o for o in op)
+    elif isinstance(op, SafeArray):
+        op = export(op)
+    return np.nditer(op, *args, **kwargs)
+
+
 def _build() -> dict[str, Any]:
     mirror: dict[str, Any] = {}
     mirrored: dict[int, Any] = {}  # id of NumPy's object -> its mirror (NumPy's objects live on)
@@ -682,6 +706,7 @@ def _build() -> dict[str, Any]:
     mirror["ndarray"] = NDARRAY
     mirror["ufunc"] = ufunc
     mirror["frompyfunc"] = _frompyfunc
+    mirror["nditer"] = _nditer
     return mirror
 
 
