@@ -14,7 +14,7 @@ import functools
 import mmap
 import types
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -663,6 +663,8 @@ def _nditer(op: Any, *args: Any, **kwargs: Any) -> Any:
     under "raise"), not as ``np.asarray`` hands it to libraries (read-only): ``op_flags``
     ``"readwrite"``/``"writeonly"`` write into the array as they write into an ndarray.
 
+    Examples
+    --------
     >>> import safearray as sa
     >>> out = sa.zeros(3)
     >>> with sa.nditer(out, op_flags=[["writeonly"]]) as it:
@@ -671,12 +673,13 @@ def _nditer(op: Any, *args: Any, **kwargs: Any) -> Any:
     >>> out
     Copy([0., 1., 2.])
     """
-    t = type(op)
-    if t is list or t is tuple:
-        op = t(export(o) if isinstance(o, SafeArray) else o for o in op)
-    elif isinstance(op, SafeArray):
-        op = export(op)
-    return np.nditer(op, *args, **kwargs)
+    operands: Any = op
+    if isinstance(operands, (list, tuple)):
+        given: list[Any] = [export(o) if isinstance(o, SafeArray) else o for o in cast(Any, operands)]
+        operands = tuple(given) if isinstance(operands, tuple) else given
+    elif isinstance(operands, SafeArray):
+        operands = export(operands)
+    return np.nditer(operands, *args, **kwargs)
 
 
 def _build() -> dict[str, Any]:
