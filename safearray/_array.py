@@ -1749,8 +1749,9 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
         """NumPy 2's conversion protocol (``np.asarray(x)``): the memory as an ndarray, read-only
-        under "warn" and "raise", copied if asked, or if the caller is pandas (README, "What a
-        library receives")."""
+        under "warn" and "raise", copied if asked or if the caller is pandas, as NumPy would hand
+        it out if the caller is NumPy's own Python code (docs/interop.md, "What a library
+        receives")."""
         if _stale_reads and self._stale is not None:
             _stale.stale_read(self)
         a = self._a
@@ -1762,11 +1763,16 @@ class SafeArray(_Base, Generic[ScalarT_co]):
                 )
             converted: NDArray[Any] = a.astype(dtype, order="C")  # NumPy's __array__: C order
             return converted
-        if copy or (copy is None and _getframe(1).f_globals.get("__name__", "").startswith("pandas.")):
+        caller = "" if copy else _getframe(1).f_globals.get("__name__", "")
+        if copy or (copy is None and caller.startswith("pandas.")):
             # pandas copies an ndarray it is given and keeps anything else it converts: it gets
             # its own copy of a SafeArray too, so neither side changes the other afterwards
             copied: NDArray[Any] = a.copy()
             return copied
+        if caller.startswith("numpy."):
+            # NumPy's own Python code (numpy.ma, numpy.lib, ...) gets the memory as NumPy would
+            # (a masked array over x writes into x), as DLPack shares it
+            return _policy.export(self)
         return _policy.handout(self)
 
     def __array_namespace__(self, *, api_version: str | None = None) -> Any:

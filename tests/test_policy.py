@@ -442,6 +442,27 @@ def test_handed_out_ndarrays_are_writable_only_under_allow(mode: str) -> None:
         assert np.asarray(view.with_policy("allow")).flags.writeable
 
 
+@pytest.mark.parametrize("mode", sa.MODES)
+def test_numpys_own_python_code_receives_the_memory_as_numpy_would(mode: str) -> None:
+    """NumPy's Python code (numpy.ma here, NumPy's docstring example) converting a SafeArray
+    gets its memory as NumPy would hand out an ndarray's: a masked array over a Copy writes
+    into it. A View's is sealed under "raise", as DLPack's."""
+    x = sa.arange(10)
+    with sa.policy(mode), warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.UncoveredWarning)  # numpy.ma is NumPy's own
+        m = np.ma.masked_array(x, np.asarray(x) > 5)
+        m[8] = 42
+        assert x[8] == 42 and not m.mask[8]
+        v = x[2:]
+        mv = np.ma.masked_array(v)
+        if mode == "raise":
+            with pytest.raises(ValueError, match="read-only"):
+                mv[0] = 7
+        else:
+            mv[0] = 7
+            assert x[2] == 7
+
+
 # --------------------------------------------------------------------------------------
 # guards
 
