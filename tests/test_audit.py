@@ -309,3 +309,28 @@ def test_unselected_imports_are_not_looked_up_twice(modules: Path) -> None:
     spec = finder.find_spec("csv", None)
     assert spec is not None and not isinstance(spec.loader, _hook._Loader)  # pyright: ignore[reportPrivateUsage]
     assert sa.uninstall() and not sa.uninstall()
+
+
+# ----------------------------------------------------------------------------------
+# pytest --safearray
+
+
+def test_pytest_plugin(project: Path) -> None:
+    plain = run(project, "-m", "pytest", "-p", "no:cacheprovider", "-q")
+    assert plain.returncode == 0 and "5 passed" in plain.stdout
+    assert "safearray findings" not in plain.stdout
+    audited = run(project, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--safearray",
+                  "--safearray-report", "out.json")
+    out = audited.stdout
+    assert audited.returncode == 1 and "1 failed, 4 passed" in out  # the guarded write is refused
+    section = out[out.index("safearray findings"):]
+    assert sorted(table_rows(section)) == sorted(
+        [("shared write", f"{STATS}:11", 2), ("lost write", f"{STATS}:16", 1), ("read-only", f"{STATS}:22", 1)])
+    assert "tests: checks/check_stats.py::check_center, checks/check_stats.py::check_center_again" in section
+    found = {f["kind"]: f for f in json.loads((project / "out.json").read_text())["findings"]}
+    assert set(found) == {"shared-write", "lost-write", "read-only"}
+    assert found["read-only"]["tests"] == ["checks/check_stats.py::check_scale"]
+    assert found["lost-write"]["tests"] == ["checks/check_stats.py::check_clip"]
+    clean = run(project, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--safearray",
+                "--safearray-policy", "raise", "checks/check_stats.py::check_clean")
+    assert clean.returncode == 0 and "safearray: no findings (policy 'raise')" in clean.stdout
