@@ -16,6 +16,7 @@ Not mapped: ``importlib.import_module("numpy")`` and ``sys.modules["numpy"]`` (t
 from __future__ import annotations
 
 import builtins
+import functools
 import importlib.abc
 import importlib.machinery
 import os
@@ -34,6 +35,11 @@ _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _real_import = builtins.__import__
 _ALWAYS_REAL = ("numpy", "safearray")
 _BUILTIN_NAMES = frozenset(sys.builtin_module_names)
+
+
+@functools.lru_cache(maxsize=8192)
+def _realpath(path: str) -> str:
+    return os.path.realpath(path)
 
 
 def _under(path: str, root: str) -> bool:
@@ -72,6 +78,7 @@ class Selection:
         inc = [os.getcwd()] if include is None else list(include)
         self.names, self.paths = self._split(inc)
         self.exclude_names, self.exclude_paths = self._split(exclude)
+        self._under_cache: dict[tuple[str, tuple[str, ...]], bool] = {}
         self.never = tuple(d for d in _never_dirs() if not any(_under(p, d) and p != d for p in self.paths))
 
     @staticmethod
@@ -107,7 +114,7 @@ class Selection:
         """Whether the module ``fullname`` found at ``origin`` (a file, or None) is selected."""
         if fullname.partition(".")[0] in _ALWAYS_REAL or self._name_in(fullname, self.exclude_names):
             return False
-        real = os.path.realpath(origin) if origin else None
+        real = _realpath(origin) if origin else None
         if real is not None and any(_under(real, p) for p in self.exclude_paths):
             return False
         if self._name_in(fullname, self.names):
@@ -116,19 +123,27 @@ class Selection:
 
     def excluded(self, fullname: str, origin: str | None) -> bool:
         """Whether ``exclude`` names the module ``fullname`` (found at ``origin``)."""
-        real = os.path.realpath(origin) if origin else None
+        real = _realpath(origin) if origin else None
         return self._name_in(fullname, self.exclude_names) or (
             real is not None and any(_under(real, p) for p in self.exclude_paths))
 
     def may_select_under(self, parent: str, locations: Iterable[str]) -> bool:
         """Whether any submodule of the package ``parent`` (searched in ``locations``) may be
-        selected: the quick test that keeps the unselected packages' imports at full speed."""
+        selected: the quick test that keeps the unselected packages' imports at full speed
+        (cached per package and locations)."""
+        key = (parent, tuple(locations))
+        known = self._under_cache.get(key)
+        if known is None:
+            known = self._under_cache[key] = self._may_select_under(parent, key[1])
+        return known
+
+    def _may_select_under(self, parent: str, locations: tuple[str, ...]) -> bool:
         if parent.partition(".")[0] in _ALWAYS_REAL or self._name_in(parent, self.exclude_names):
             return False
         if self._name_in(parent, self.names) or any(n.startswith(parent + ".") for n in self.names):
             return True
         for loc in locations:
-            real = os.path.realpath(loc)
+            real = _realpath(loc)
             if any(_under(real, p) or _under(p, real) for p in self.paths):
                 return True
         return False
