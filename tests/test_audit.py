@@ -334,3 +334,26 @@ def test_pytest_plugin(project: Path) -> None:
     clean = run(project, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--safearray",
                 "--safearray-policy", "raise", "checks/check_stats.py::check_clean")
     assert clean.returncode == 0 and "safearray: no findings (policy 'raise')" in clean.stdout
+
+
+def test_findings_kinds_and_formats(tmp_path: Path) -> None:
+    from safearray import _findings
+
+    assert _findings.kind_of(sa.StaleViewWarning) == _findings.kind_of(sa.StaleViewError) == "stale-view"
+    assert _findings.kind_of(sa.UncoveredWarning) == "uncovered" and _findings.kind_of(UserWarning) is None
+    found = _findings.Findings()
+    src = tmp_path / "mod.py"
+    src.write_text("x = 1\ny = x[0]\n")
+    for _ in range(3):
+        assert found.add_warning(sa.StaleViewWarning("stale"), sa.StaleViewWarning, str(src), 2)
+    assert found.add_warning("np.ma", sa.UncoveredWarning, str(src), 1, test="t::a")
+    assert not found.add_warning("other", DeprecationWarning, str(src), 1)
+    (uncovered, stale) = found.items()
+    assert (stale.kind, stale.count, stale.source, stale.message) == ("stale-view", 3, "y = x[0]", "stale")
+    assert (uncovered.kind, uncovered.tests) == ("uncovered", ["t::a"])
+    table = found.table("warn")
+    assert "stale view" in table and "tests: t::a" in table and "3  y = x[0]" in table
+    sarif = found.to_sarif("warn")
+    jsonschema.validate(sarif, SARIF_REQUIRED)
+    assert [r["level"] for r in sarif["runs"][0]["results"]] == ["note", "warning"]
+    assert _findings.Findings().table("raise") == "safearray: no findings (policy 'raise')\n"
