@@ -43,6 +43,7 @@ from ._errors import (
     UncoveredWarning,
 )
 from ._guard import guard
+from ._hook import install, uninstall
 from ._policy import MODES, get_policy, policy, set_policy
 from ._selftest import diagnostics
 
@@ -73,6 +74,7 @@ __version__: str = str(getattr(_numpy, "__version__"))
 __all__ = ["SafeArray", "View", "Copy", "ndarray"]
 __all__ += ["asarray", "array", "readonly", "shares_memory", "may_share_memory"]
 __all__ += ["MODES", "get_policy", "set_policy", "policy", "guard", "diagnostics"]
+__all__ += ["install", "uninstall"]
 __all__ += [
     "SafeArrayError",
     "SafeArrayTypeError",

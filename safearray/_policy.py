@@ -25,7 +25,7 @@ import sys
 import warnings
 from collections.abc import Generator
 from contextvars import ContextVar
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -615,7 +615,7 @@ def on_write(arr: Any, op: object, temp: bool, site: str) -> None:
             f"independent array, or .with_policy('allow') if the write-through is intended."
         )
     if mode == "raise":
-        raise SharedWriteError(msg)
+        raise refused(SharedWriteError(msg))
     warnings.warn(msg, SharedWriteWarning, stacklevel=_user_stacklevel())
 
 
@@ -631,7 +631,24 @@ def readonly_error(arr: Any, op: object) -> ReadOnlyError:
     label = guarded.get(id(arr._a))
     if label is not None:
         what += f", guarded as {label} by sa.guard()"
-    return ReadOnlyError(f"{_what(op)}: cannot write into {what}; use .copy() to get a writable Copy.")
+    return refused(ReadOnlyError(f"{_what(op)}: cannot write into {what}; use .copy() to get a writable Copy."))
+
+
+#: Called with each refusal (the error about to be raised) and the user's file and line, while
+#: an audit records findings (``safearray/_findings.py``): refusals the program catches count too.
+refusal_hook: Any = None
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+def refused(error: _E) -> _E:
+    """``error``, passed to :data:`refusal_hook` first when one is set."""
+    hook = refusal_hook
+    if hook is not None:
+        frame = _user_frame()
+        if frame is not None:
+            hook(error, frame.f_code.co_filename, frame.f_lineno)
+    return error
 
 
 def _lost_write(arr: Any, op: object) -> None:
@@ -645,7 +662,7 @@ def _lost_write(arr: Any, op: object) -> None:
         f"in a variable."
     )
     if mode == "raise":
-        raise LostWriteError(msg)
+        raise refused(LostWriteError(msg))
     warnings.warn(msg, LostWriteWarning, stacklevel=_user_stacklevel())
 
 

@@ -1,0 +1,5 @@
+"""A sample package that uses plain NumPy."""
+
+import numpy as np
+
+BACKEND = np.__name__

@@ -1,0 +1,5 @@
+"""Says which module `import numpy` gave it."""
+
+import numpy
+
+BACKEND = numpy.__name__
