@@ -61,8 +61,19 @@ def table_rows(stderr: str) -> list[tuple[str, str, int]]:
     return rows
 
 
+def validate_sarif(log: dict[str, Any]) -> None:
+    """``log`` is SARIF 2.1.0: the required fields below (jsonschema), and sarif-pydantic's
+    models of the specification (a test dependency), which parse every object and field."""
+    jsonschema.validate(log, SARIF_REQUIRED)
+    sarif_pydantic = pytest.importorskip("sarif_pydantic")
+    parsed = sarif_pydantic.Sarif.model_validate(log)
+    assert parsed.version == "2.1.0" and len(parsed.runs) == len(log["runs"])
+    for run, given in zip(parsed.runs, log["runs"]):
+        assert len(run.results or []) == len(given.get("results", []))
+
+
 #: The fields SARIF 2.1.0 requires of what safearray writes, from the OASIS specification
-#: (sarif-schema-2.1.0.json is not shipped by any installed package, and is not downloaded here).
+#: (sarif-schema-2.1.0.json itself is not shipped by a package, and is not downloaded here).
 SARIF_REQUIRED: dict[str, Any] = {
     "type": "object",
     "required": ["version", "runs"],
@@ -169,7 +180,7 @@ def test_planted_bugs_each_reported_once(project: Path) -> None:
     assert by_kind["lost-write"]["source"].startswith("values[values < 0][:] = 0.0")
 
     sarif = json.loads((project / "out.sarif").read_text())
-    jsonschema.validate(sarif, SARIF_REQUIRED)
+    validate_sarif(sarif)
     (run_,) = sarif["runs"]
     rules = [r["id"] for r in run_["tool"]["driver"]["rules"]]
     got = set()
@@ -354,6 +365,6 @@ def test_findings_kinds_and_formats(tmp_path: Path) -> None:
     table = found.table("warn")
     assert "stale view" in table and "tests: t::a" in table and "3  y = x[0]" in table
     sarif = found.to_sarif("warn")
-    jsonschema.validate(sarif, SARIF_REQUIRED)
+    validate_sarif(sarif)
     assert [r["level"] for r in sarif["runs"][0]["results"]] == ["note", "warning"]
     assert _findings.Findings().table("raise") == "safearray: no findings (policy 'raise')\n"
