@@ -14,6 +14,11 @@ marked PASS or FAIL.
     python benchmarks/bench.py --json out.json    # also write every sample
     python benchmarks/bench.py --compare old.json new.json
     python benchmarks/bench.py --loop "a[3]" --lib safearray --calls 100000   # for profilers
+    python benchmarks/bench.py --callgrind "a[3],-a" --calls 20000   # instructions per call
+
+``--callgrind`` counts instructions with valgrind, per operation and library, and subtracts the
+loop's own cost: the same loop around an empty operation (``--loop "(empty)"``), counted the
+same way, function by function; its header says how much that was.
 """
 
 from __future__ import annotations
@@ -453,9 +458,26 @@ def loop(name: str, lib: str, size: str, calls: int) -> None:
     counts exactly these calls.
     """
     warnings.simplefilter("ignore", sa.MutationWarning)
-    fn = build(lib, size)[name]
+    fn = _nothing if name == EMPTY else build(lib, size)[name]
     fn()
     functools.reduce(lambda acc, _: fn(), range(calls), None)
+
+
+#: The operation of ``--loop`` that does nothing: the loop's own cost, which the instruction
+#: counts subtract (two Python frames and an int per call, the same for every library).
+EMPTY = "(empty)"
+
+
+def _nothing() -> None:
+    """An operation of the same arity as the others (none) that does nothing."""
+
+
+def without_loop(functions: dict[str, float], empty: dict[str, float]) -> dict[str, float]:
+    """Instructions per call by function, less what the same loop around an empty operation
+    spends in each function: what the operation itself costs (small negative remainders,
+    noise of a few instructions, are clipped at zero)."""
+    own = {k: v - empty.get(k, 0.0) for k, v in functions.items()}
+    return {k: v for k, v in own.items() if v > 0.5}
 
 
 # --------------------------------------------------------------------------------------
@@ -524,17 +546,23 @@ def callgrind(names: list[str], size: str, calls: int) -> dict[str, Any]:
         raise SystemExit("--callgrind needs valgrind (apt-get install valgrind)")
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as tmp:
+
+        def count(name: str, lib: str) -> dict[str, float]:
+            out = os.path.join(tmp, f"{lib}.out")
+            subprocess.run(
+                ["valgrind", "--tool=callgrind", "--collect-atstart=no",
+                 "--toggle-collect=functools_reduce", f"--callgrind-out-file={out}",
+                 sys.executable, os.path.abspath(__file__), f"--loop={name}", "--lib", lib,
+                 "--sizes", size, "--calls", str(calls)],
+                check=True, capture_output=True)
+            return {k: v / calls for k, v in callgrind_counts(out).items()}
+
+        empty = count(EMPTY, "numpy")
+        results[EMPTY] = {"total": sum(empty.values())}
         for name in names:
             row: dict[str, Any] = {}
             for lib in ("numpy", "safearray"):
-                out = os.path.join(tmp, f"{lib}.out")
-                subprocess.run(
-                    ["valgrind", "--tool=callgrind", "--collect-atstart=no",
-                     "--toggle-collect=functools_reduce", f"--callgrind-out-file={out}",
-                     sys.executable, os.path.abspath(__file__), f"--loop={name}", "--lib", lib,
-                     "--sizes", size, "--calls", str(calls)],
-                    check=True, capture_output=True)
-                functions = {k: v / calls for k, v in callgrind_counts(out).items()}
+                functions = without_loop(count(name, lib), empty)
                 per_category = dict.fromkeys(CATEGORIES, 0.0)
                 for key, value in functions.items():
                     where, _, obj = key.rpartition(" [")
@@ -550,10 +578,16 @@ def callgrind(names: list[str], size: str, calls: int) -> dict[str, Any]:
 def summarise_callgrind(results: dict[str, Any], top: int = 8) -> str:
     """Per operation: instructions per call by category, and the functions that add the most."""
     lines = []
+    if EMPTY in results:
+        lines.append(f"the loop's own cost, subtracted from every count below: "
+                     f"{results[EMPTY]['total']:.0f} instructions per call (an empty operation)")
     for name, row in results.items():
+        if name == EMPTY:
+            continue
         npy, saf = row["numpy"], row["safearray"]
         lines += ["", f"{name}: {npy['total']:.0f} instructions per call in NumPy, {saf['total']:.0f} "
-                      f"in safearray (+{saf['total'] - npy['total']:.0f}; the loop itself is in both)",
+                      f"in safearray (+{saf['total'] - npy['total']:.0f}, "
+                      f"{saf['total'] / max(npy['total'], 1.0):.2f}x; the operation's own cost)",
                   f"  {'category':28} {'numpy':>8} {'safearray':>10} {'extra':>8}"]
         for cat in CATEGORIES:
             a, b = npy["categories"][cat], saf["categories"][cat]
@@ -602,7 +636,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     if args.loop is not None:
-        if args.loop not in names:
+        if args.loop not in names and args.loop != EMPTY:
             parser.error(f"--loop: {args.loop!r} is not an operation; use --list to see them")
         if args.lib not in LIBS:
             parser.error(f"--lib: {args.lib!r} is not one of {', '.join(LIBS)}")

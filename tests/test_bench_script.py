@@ -93,10 +93,22 @@ def test_compare_prints_the_change_per_operation(
 
 @pytest.mark.parametrize("lib", ["numpy", "safearray"])
 def test_loop_mode_calls_one_operation(bench: Any, lib: str, capsys: pytest.CaptureFixture[str]) -> None:
-    for op in ("a[3]", "-a", "c[1:3] = 0"):  # a name that starts with '-' is passed as --loop=-a
+    for op in ("a[3]", "-a", "c[1:3] = 0", bench.EMPTY):  # a name starting with '-' goes as --loop=-a
         with warnings.catch_warnings():
             assert bench.main([f"--loop={op}", "--lib", lib, "--calls", "10"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_instruction_counts_leave_out_the_loops_own_cost(bench: Any) -> None:
+    """What the same loop spends around an empty operation is subtracted function by function
+    (the loop's frames, its int objects): what is left is the operation's own cost."""
+    loop = {"ceval.c:_PyEval_EvalFrameDefault": 500.0, "longobject.c:_PyLong_FromMedium": 40.0}
+    op = {"ceval.c:_PyEval_EvalFrameDefault": 620.0, "longobject.c:_PyLong_FromMedium": 40.2,
+          "_speedups.c:ArrayBase_subscript": 72.0}
+    assert bench.without_loop(op, loop) == {"ceval.c:_PyEval_EvalFrameDefault": 120.0,
+                                            "_speedups.c:ArrayBase_subscript": 72.0}
+    text = bench.summarise_callgrind({bench.EMPTY: {"total": 540.0}})
+    assert "the loop's own cost, subtracted from every count below: 540 instructions" in text
 
 
 @pytest.mark.parametrize(("args", "names"), [
