@@ -1345,7 +1345,7 @@ class _Flat:
 #: always safearray's): NumPy's own (numpy.testing, numpy.polynomial, numpy.ma, ...), and the
 #: two of pandas that decide whether an indexing key is a boolean mask (``is_bool_indexer``,
 #: ``check_bool_indexer``'s array-like test: ``s[mask]``, ``df.loc[mask]``), which then convert
-#: it with ``np.asarray``. The compiled core's ``__class__`` has the same list.
+#: it with ``np.asarray``. The compiled core's ``__class__`` is given this tuple.
 _ARRAY_CALLERS = ("numpy.", "pandas.core.common", "pandas.core.dtypes.common")
 
 
@@ -2420,6 +2420,7 @@ if _speedups is None:
         setattr(SafeArray, f"__{_name}__", _unary(_unary_fn, _name))
 else:
     _speedups.configure(View, Copy, _wrap_other, NDARRAY)
+    _speedups.set_array_callers(_ARRAY_CALLERS)
     _unwrap = _speedups.unwrap
     _wrap = _speedups.wrap
     _copy = _speedups.new_copy

@@ -1262,12 +1262,10 @@ static PyMemberDef ArrayBase_members[] = {
     {NULL},
 };
 
-/* `x.__class__`: type(x), except to the Python code of the modules below, whose
-   `isinstance(x, ndarray)` checks then take their ndarray path (the ones that matter convert
-   with np.asarray next): NumPy's own (numpy.testing, numpy.ma, ...), and the two modules of
-   pandas that decide whether a key is a boolean mask (is_bool_indexer, check_bool_indexer's
-   is_array_like test). The caller is the running Python frame, since this getter has none.
-   Keep in step with _ARRAY_CALLERS in _array.py. */
+/* `x.__class__`: type(x), except to the Python code of the modules whose names start with one
+   of array_callers (_ARRAY_CALLERS in _array.py, given by set_array_callers), whose
+   `isinstance(x, ndarray)` checks then take their ndarray path. The caller is the running
+   Python frame, since this getter has none. */
 static PyObject *array_callers = NULL;  /* tuple of module-name prefixes */
 static PyObject *name_key = NULL;       /* "__name__" */
 
@@ -1790,6 +1788,18 @@ configure_writes(PyObject *module, PyObject *args)
     Py_XSETREF(py_judged_inplace, inplace_fn);
     Py_XSETREF(py_readonly_error, readonly);
     Py_XSETREF(py_set_part, set_part);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+set_array_callers(PyObject *module, PyObject *prefixes)
+{
+    if (!PyTuple_CheckExact(prefixes)) {
+        PyErr_SetString(PyExc_TypeError, "set_array_callers: a tuple of str");
+        return NULL;
+    }
+    Py_INCREF(prefixes);
+    Py_XSETREF(array_callers, prefixes);
     Py_RETURN_NONE;
 }
 
@@ -2320,6 +2330,8 @@ static PyMethodDef module_methods[] = {
      "wrap(r, srcs, op): tag the arrays in the result r of op on the arrays in srcs"},
     {"configure_writes", configure_writes, METH_VARARGS,
      "configure_writes(judged_setitem, judged_inplace, readonly_error)"},
+    {"set_array_callers", set_array_callers, METH_O,
+     "set_array_callers(prefixes): the modules whose code sees x.__class__ as numpy.ndarray."},
     {"configure_stale", configure_stale, METH_VARARGS,
      "configure_stale(wrote, stale_source, stale_read): the judge of stale Views"},
     {"any_stale", any_stale, METH_O, "any_stale(arrays): whether a tagged array of the list is stale"},
@@ -2368,7 +2380,7 @@ PyInit__speedups(void)
         {"FastAsarray", &FastAsarray_Type},
         {"ReadOnlyMemory", &ReadOnlyMemory_Type},
     };
-    array_callers = Py_BuildValue("(sss)", "numpy.", "pandas.core.common", "pandas.core.dtypes.common");
+    array_callers = PyTuple_New(0);  /* until _array.py gives _ARRAY_CALLERS */
     name_key = PyUnicode_InternFromString("__name__");
     safearray_prefix = PyUnicode_InternFromString("safearray.");
     base_name = PyUnicode_InternFromString("base");

@@ -31,6 +31,12 @@ def as_kind(a: np.ndarray, kind: str) -> sa.SafeArray[Any]:
     raise ValueError(f"kind={kind!r}: use one of {', '.join(KINDS)}")
 
 
+def allow(x: Any) -> Any:
+    """``x.with_policy("allow")`` for a SafeArray (the write into it is intended); the oracle's
+    ndarrays pass as they are."""
+    return x.with_policy("allow") if isinstance(x, sa.SafeArray) else x
+
+
 def to_plain(obj: Any) -> Any:
     """``obj`` with every SafeArray replaced by its ndarray (a copy), recursively."""
     if isinstance(obj, sa.SafeArray):
