@@ -973,10 +973,6 @@ def call_function(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[
 # method and operator factories
 
 
-#: Methods the compiled core calls on the ndarray directly when their positional arguments are
-#: ints, strings, None or tuples of ints (no array to unwrap, no ``out`` to judge).
-_PLAIN_ARGUMENTS = frozenset({"transpose", "swapaxes", "squeeze", "ravel", "diagonal"})
-
 #: Methods whose signature shows ``out`` at a position where NumPy's implementation takes
 #: something else: ``a.choose(c1, c2, ...)`` takes every positional argument as a choice, and
 #: ``a.all(axis, x)`` / ``a.any`` hand their second one to the reduction as its dtype (NumPy's
@@ -1029,9 +1025,9 @@ def _method(name: str) -> Callable[..., Any]:
         f"they share this array's memory and a Copy otherwise."
     )
     if _speedups is not None:
-        # methods whose plain positional arguments (axes, orders) NumPy takes as they are
-        direct = 2 if name in _PLAIN_ARGUMENTS else 1
-        return _speedups.TaggedMethod(name, method, opname, direct)  # type: ignore[no-any-return]
+        # NumPy's method called from C: directly with plain arguments (axes, orders, dtypes),
+        # with arrays among them unwrapped, and through ``method`` when ``out`` is given
+        return _speedups.TaggedMethod(name, method, opname, 5, max(outpos, -1))  # type: ignore[no-any-return]
     adopting.__name__ = adopting.__qualname__ = name
     adopting.__doc__ = method.__doc__
     return adopting
@@ -2432,9 +2428,20 @@ else:
         _speedups.set_interface_holder(_INTERFACE_HOLDER)
     _speedups.configure_writes(_judged_setitem, _judged_inplace, _readonly_error, _set_part)
     _speedups.configure_stale(_stale.wrote, _stale.stale_source, _stale.stale_read, _stale.compiled_swap)
+    # the Python protocols are the compiled base's type slots (no Python frame per call)
+    for _name in ("__len__", "__iter__", "__contains__", "__bool__", "__int__", "__float__",
+                  "__index__"):
+        delattr(SafeArray, _name)
     for _name in ("T", "mT", "real", "imag"):
         setattr(SafeArray, _name, _speedups.TaggedAttribute(
             _name, getattr(SafeArray, _name).fget, OpName(f".{_name}")))
+    # Python methods with a compiled fast path: NumPy's method called directly, its result
+    # tagged (astype, copy, flatten: a call NumPy refuses goes to the Python method, which
+    # validates and explains; tolist, item: Python objects, returned as they are)
+    for _name, _direct, _label in (("astype", 3, _OP_ASTYPE), ("copy", 3, OpName(".copy()")),
+                                   ("flatten", 3, OpName(".flatten()")), ("tolist", 4, OpName(".tolist()")),
+                                   ("item", 4, OpName(".item()"))):
+        setattr(SafeArray, _name, _speedups.TaggedMethod(_name, getattr(SafeArray, _name), _label, _direct))
     # a Python method whose result the compiled core adopts when called on a temporary
     SafeArray._reshape.__doc__ = SafeArray.reshape.__doc__
     SafeArray.reshape = _speedups.TaggedMethod(  # type: ignore[method-assign]

@@ -382,6 +382,9 @@ def may_share_memory(a: Any, b: Any, /, max_work: int | None = None) -> bool:
 
 
 if _speedups is not None and not TYPE_CHECKING:
-    # ``asarray(ndarray)`` is the hottest creation call: the compiled core answers it without
-    # a Python frame and hands every other call to the function above.
-    asarray = _speedups.FastAsarray("asarray", asarray, _OP_ASARRAY)
+    # ``asarray(ndarray)`` is the hottest creation call, and ``asarray``/``array`` of an
+    # ndarray, a SafeArray, a list or a Python scalar with ``dtype``/``copy``/``order`` the
+    # common ones: the compiled core answers them without a Python frame and hands every
+    # other call (and every call NumPy refuses, to be explained) to the functions above.
+    asarray = _speedups.FastAsarray("asarray", asarray, _OP_ASARRAY, 0)
+    array = _speedups.FastAsarray("array", array, _OP_ASARRAY, 1)

@@ -14,7 +14,7 @@ import functools
 import mmap
 import types
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -22,6 +22,8 @@ import sys
 
 from ._array import (
     NDARRAY,
+    _labels,
+    _speedups,
     _AMBIG_FUNCTION,
     _TEMP_FUNCTION,
     Copy,
@@ -100,7 +102,13 @@ class _UfuncType(type):
         return type.__subclasscheck__(cls, sub) or issubclass(sub, np.ufunc)
 
 
-class ufunc(metaclass=_UfuncType):
+if TYPE_CHECKING or _speedups is None:
+    _UfuncBase: Any = object
+else:
+    _UfuncBase = _speedups.UfuncBase  # its fields and its plain calls, compiled
+
+
+class ufunc(_UfuncBase, metaclass=_UfuncType):
     """A NumPy ufunc whose results (and those of its methods) are tagged arrays.
 
     Attributes that are not methods (``nin``, ``nout``, ``identity``, ``types``,
@@ -115,7 +123,7 @@ class ufunc(metaclass=_UfuncType):
     np.int64(6)
     """
 
-    __slots__ = ("_uf", "_nin", "__name__")
+    __slots__ = ("_uf", "_nin", "__name__") if _speedups is None else ()  # compiled: UfuncBase's
     __name__: str
 
     def __init__(self, uf: np.ufunc) -> None:
@@ -204,6 +212,12 @@ class _UfuncDoc:
         return self._class_doc if obj is None else obj._uf.__doc__
 
 
+if _speedups is not None:
+    # plain calls run in UfuncBase's compiled call; the others in the Python __call__
+    _speedups.configure_functions(_labels, ufunc.__call__, WRITES_INTO)
+    del ufunc.__call__
+    _speedups.enable_vectorcall(ufunc)
+
 ufunc.__doc__ = _UfuncDoc(ufunc.__doc__)  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
 
 
@@ -228,6 +242,14 @@ def wrap_function(func: Callable[..., Any], qualname: str | None = None) -> Call
 
     if qualname is not None:
         wrapper.__qualname__ = qualname
+    if _speedups is not None:
+        # Plain calls are unwrapped, run and tagged in C, the others go to ``wrapper``; the
+        # compiled core tells temporaries (the wrapper cannot count references through it)
+        # and adopts the result of a temporary Copy itself.
+        def temp_first(*args: Any, **kwargs: Any) -> Any:
+            return call_function(func, args, kwargs, True)
+
+        return _speedups.TaggedFunction(func, wrapper, temp_first)  # type: ignore[no-any-return]
     return wrapper
 
 

@@ -547,10 +547,77 @@ check_read_slow(PyObject *o)
 /* ------------------------------------------------------------------------------------ */
 /* constructors */
 
+/* A free list of View and Copy objects: every operation makes one, and most die young.
+   Kept objects are untracked by the GC, their fields cleared, their type reference released;
+   reused with PyObject_Init and PyObject_GC_Track. On only when configure() found View and
+   Copy laid out as ArrayBase (no __dict__, no finalizer, no slots of their own). */
+#define FREELIST_MAX 80
+static PyObject *freelist[FREELIST_MAX];
+static int nfree = 0;
+static int freelist_on = 0;
+
+static inline ArrayBaseObject *
+alloc_tagged(PyTypeObject *type)
+{
+    if (nfree > 0) {
+        ArrayBaseObject *o = (ArrayBaseObject *)freelist[--nfree];
+        memset((char *)o + sizeof(PyObject), 0, sizeof(ArrayBaseObject) - sizeof(PyObject));
+        PyObject_Init((PyObject *)o, type);
+        PyObject_GC_Track(o);
+        return o;
+    }
+    return (ArrayBaseObject *)type->tp_alloc(type, 0);
+}
+
+static int ArrayBase_clear(ArrayBaseObject *self);
+
+/* tp_dealloc of View and Copy (in place of CPython's subtype_dealloc, which adds nothing
+   for classes without __dict__, finalizer or slots) */
+static void
+Tagged_dealloc(ArrayBaseObject *self)
+{
+    PyTypeObject *type = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (self->weakreflist != NULL) {
+        PyObject_ClearWeakRefs((PyObject *)self);
+    }
+    ArrayBase_clear(self);
+    if (freelist_on && nfree < FREELIST_MAX) {
+        freelist[nfree++] = (PyObject *)self;
+    }
+    else {
+        type->tp_free((PyObject *)self);
+    }
+    Py_DECREF(type);
+}
+
+/* Whether the Python class `t` (View or Copy) may use Tagged_dealloc and the free list. */
+static int
+plain_layout(PyTypeObject *t)
+{
+    if (t->tp_basicsize != ArrayBase_Type.tp_basicsize || t->tp_itemsize != 0 ||
+        t->tp_dictoffset != 0 || t->tp_finalize != NULL || t->tp_del != NULL ||
+        t->tp_free != PyObject_GC_Del || t->tp_base == NULL ||
+        !PyType_IsSubtype(t, &ArrayBase_Type)) {
+        return 0;
+    }
+#ifdef Py_TPFLAGS_MANAGED_DICT
+    if (t->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+        return 0;
+    }
+#endif
+#ifdef Py_TPFLAGS_MANAGED_WEAKREF
+    if (t->tp_flags & Py_TPFLAGS_MANAGED_WEAKREF) {
+        return 0;
+    }
+#endif
+    return 1;
+}
+
 static PyObject *
 make_copy(PyObject *a)
 {
-    ArrayBaseObject *c = (ArrayBaseObject *)Copy_Type->tp_alloc(Copy_Type, 0);
+    ArrayBaseObject *c = alloc_tagged(Copy_Type);
     if (c == NULL) {
         return NULL;
     }
@@ -572,7 +639,7 @@ make_view(PyObject *r, ArrayBaseObject *src, PyObject *op)
 static PyObject *
 make_view_ex(PyObject *r, ArrayBaseObject *src, PyObject *op, int through)
 {
-    ArrayBaseObject *v = (ArrayBaseObject *)View_Type->tp_alloc(View_Type, 0);
+    ArrayBaseObject *v = alloc_tagged(View_Type);
     if (v == NULL) {
         return NULL;
     }
@@ -880,8 +947,17 @@ field_key(PyObject *a, PyObject *key)
     return PyTuple_GET_ITEM(names, i < 0 ? i + n : i);
 }
 
+static PyObject *subscript_ex(ArrayBaseObject *self, PyObject *key, int temp);
+
 static PyObject *
 ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
+{
+    return subscript_ex(self, key, -1);
+}
+
+/* `self[key]`; `temp`: whether self is a temporary (-1: ask its reference count) */
+static PyObject *
+subscript_ex(ArrayBaseObject *self, PyObject *key, int temp)
 {
     if (self->a == NULL) {
         PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
@@ -922,7 +998,7 @@ ArrayBase_subscript(ArrayBaseObject *self, PyObject *key)
     if (Py_TYPE(r) == &PyArray_Type) {
         PyObject *out;
         if (shares_root((PyArrayObject *)r, (PyArrayObject *)self->a)) {
-            out = view_or_copy(r, self, key, is_temporary((PyObject *)self));
+            out = view_or_copy(r, self, key, temp < 0 ? is_temporary((PyObject *)self) : temp);
         }
         else {
             int element = PyDataType_REFCHK(PyArray_DESCR((PyArrayObject *)self->a)) ?
@@ -1017,7 +1093,10 @@ ArrayBase_ass_subscript(ArrayBaseObject *self, PyObject *key, PyObject *value)
     return 0;
 }
 
+static Py_ssize_t ArrayBase_length(ArrayBaseObject *self);
+
 static PyMappingMethods ArrayBase_as_mapping = {
+    .mp_length = (lenfunc)ArrayBase_length,
     .mp_subscript = (binaryfunc)ArrayBase_subscript,
     .mp_ass_subscript = (objobjargproc)ArrayBase_ass_subscript,
 };
@@ -1038,8 +1117,173 @@ ArrayBase_sq_item(ArrayBaseObject *self, Py_ssize_t i)
     return r;
 }
 
+/* The Python protocols as type slots (the pure-Python core's methods of the same names):
+   `len(x)`, `v in x`, `bool(x)`, `int(x)`, `float(x)`, `operator.index(x)`, `iter(x)`. */
+
+static Py_ssize_t
+ArrayBase_length(ArrayBaseObject *self)
+{
+    if (self->a == NULL) {
+        PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
+        return -1;
+    }
+    PyArrayObject *a = (PyArrayObject *)self->a;
+    if (PyArray_NDIM(a) > 0) {
+        return PyArray_DIM(a, 0);
+    }
+    if (PyDataType_HASFIELDS(PyArray_DESCR(a))) {
+        return PyTuple_GET_SIZE(PyDataType_NAMES(PyArray_DESCR(a))); /* a record: its fields */
+    }
+    PyErr_SetString(PyExc_TypeError, "len() of unsized object");
+    return -1;
+}
+
+static int
+ArrayBase_contains(ArrayBaseObject *self, PyObject *value)
+{
+    if (self->a == NULL) {
+        PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
+        return -1;
+    }
+    if (STALE_READ((PyObject *)self)) {
+        return -1;
+    }
+    return PySequence_Contains(self->a, value);
+}
+
+#define CONVERSION(name, type, fail, call)                                   \
+    static type name(PyObject *x)                                            \
+    {                                                                        \
+        ArrayBaseObject *self = (ArrayBaseObject *)x;                        \
+        if (self->a == NULL) {                                               \
+            PyErr_SetString(PyExc_TypeError, "uninitialised safearray object"); \
+            return fail;                                                     \
+        }                                                                    \
+        if (STALE_READ(x)) {                                                 \
+            return fail;                                                     \
+        }                                                                    \
+        return call(self->a);                                                \
+    }
+
+CONVERSION(nb_bool, int, -1, PyObject_IsTrue)
+CONVERSION(nb_int, PyObject *, NULL, PyNumber_Long)
+CONVERSION(nb_float, PyObject *, NULL, PyNumber_Float)
+CONVERSION(nb_index, PyObject *, NULL, PyNumber_Index)
+
+/* iter(x): x[0], x[1], ... as `x[i]` gives them (Views of rows of a 2-d x). */
+typedef struct {
+    PyObject_HEAD
+    ArrayBaseObject *array;
+    Py_ssize_t i, n;
+} ItemIterObject;
+
+static PyTypeObject ItemIter_Type;
+
+static PyObject *
+ItemIter_next(ItemIterObject *it)
+{
+    if (it->array == NULL || it->i >= it->n) {
+        Py_CLEAR(it->array);
+        return NULL;
+    }
+    PyObject *key = PyLong_FromSsize_t(it->i++);
+    if (key == NULL) {
+        return NULL;
+    }
+    PyObject *r = subscript_ex(it->array, key, 0); /* held by the iterator: not a temporary */
+    Py_DECREF(key);
+    return r;
+}
+
+static int
+ItemIter_traverse(ItemIterObject *it, visitproc visit, void *arg)
+{
+    Py_VISIT(it->array);
+    return 0;
+}
+
+static void
+ItemIter_dealloc(ItemIterObject *it)
+{
+    PyObject_GC_UnTrack(it);
+    Py_CLEAR(it->array);
+    PyObject_GC_Del(it);
+}
+
+static PyObject *
+ItemIter_length_hint(ItemIterObject *it, PyObject *unused)
+{
+    return PyLong_FromSsize_t(it->array == NULL ? 0 : it->n - it->i);
+}
+
+static PyMethodDef ItemIter_methods[] = {
+    {"__length_hint__", (PyCFunction)ItemIter_length_hint, METH_NOARGS, NULL},
+    {NULL},
+};
+
+static PyTypeObject ItemIter_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.ItemIterator",
+    .tp_basicsize = sizeof(ItemIterObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)ItemIter_traverse,
+    .tp_dealloc = (destructor)ItemIter_dealloc,
+    .tp_iter = PyObject_SelfIter,
+    .tp_iternext = (iternextfunc)ItemIter_next,
+    .tp_methods = ItemIter_methods,
+};
+
+static PyObject *
+ArrayBase_iter(ArrayBaseObject *self)
+{
+    if (self->a == NULL) {
+        PyErr_SetString(PyExc_TypeError, "uninitialised safearray object");
+        return NULL;
+    }
+    if (STALE_READ((PyObject *)self)) {
+        return NULL;
+    }
+    PyArrayObject *a = (PyArrayObject *)self->a;
+    if (PyArray_NDIM(a) == 0) {
+        if (!PyDataType_HASFIELDS(PyArray_DESCR(a))) {
+            PyErr_SetString(PyExc_TypeError, "iteration over a 0-d array");
+            return NULL;
+        }
+        /* a record: its fields' values */
+        PyObject *names = PyDataType_NAMES(PyArray_DESCR(a));
+        Py_ssize_t n = PyTuple_GET_SIZE(names);
+        PyObject *fields = PyList_New(n);
+        if (fields == NULL) {
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *v = subscript_ex(self, PyTuple_GET_ITEM(names, i), 0);
+            if (v == NULL) {
+                Py_DECREF(fields);
+                return NULL;
+            }
+            PyList_SET_ITEM(fields, i, v);
+        }
+        PyObject *it = PyObject_GetIter(fields);
+        Py_DECREF(fields);
+        return it;
+    }
+    ItemIterObject *it = PyObject_GC_New(ItemIterObject, &ItemIter_Type);
+    if (it == NULL) {
+        return NULL;
+    }
+    Py_INCREF(self);
+    it->array = self;
+    it->i = 0;
+    it->n = PyArray_DIM(a, 0);
+    PyObject_GC_Track(it);
+    return (PyObject *)it;
+}
+
 static PySequenceMethods ArrayBase_as_sequence = {
+    .sq_length = (lenfunc)ArrayBase_length,
     .sq_item = (ssizeargfunc)ArrayBase_sq_item,
+    .sq_contains = (objobjproc)ArrayBase_contains,
 };
 
 /* Operators: unwrap tagged operands, let NumPy (and Python's protocol) compute, wrap. */
@@ -1209,6 +1453,10 @@ nb_inplace_power(PyObject *x, PyObject *y, PyObject *z)
 }
 
 static PyNumberMethods ArrayBase_as_number = {
+    .nb_bool = nb_bool,
+    .nb_int = nb_int,
+    .nb_float = nb_float,
+    .nb_index = nb_index,
     .nb_inplace_add = nb_inplace_add,
     .nb_inplace_subtract = nb_inplace_subtract,
     .nb_inplace_multiply = nb_inplace_multiply,
@@ -1309,6 +1557,7 @@ static PyTypeObject ArrayBase_Type = {
     .tp_as_sequence = &ArrayBase_as_sequence,
     .tp_as_number = &ArrayBase_as_number,
     .tp_richcompare = ArrayBase_richcompare,
+    .tp_iter = (getiterfunc)ArrayBase_iter,
     .tp_members = ArrayBase_members,
     .tp_getset = ArrayBase_getset,
     .tp_weaklistoffset = offsetof(ArrayBaseObject, weakreflist),
@@ -1320,7 +1569,7 @@ static PyTypeObject ArrayBase_Type = {
 static PyObject *
 make_view_raw(PyObject *r, PyObject *owner, PyObject *src, PyObject *op)
 {
-    ArrayBaseObject *v = (ArrayBaseObject *)View_Type->tp_alloc(View_Type, 0);
+    ArrayBaseObject *v = alloc_tagged(View_Type);
     if (v == NULL) {
         return NULL;
     }
@@ -1370,6 +1619,10 @@ static PyObject *
 unwrap_into(PyObject *obj, PyObject *srcs, PyObject *unused)
 {
     PyTypeObject *t = Py_TYPE(obj);
+    if (t == &PyLong_Type || t == &PyFloat_Type || obj == Py_None || t == &PyUnicode_Type ||
+        t == &PyBool_Type || t == &PyArrayDescr_Type) {
+        return Py_NewRef(obj); /* the usual plain arguments: sizes, scalars, axes, dtypes */
+    }
     if (t == View_Type || t == Copy_Type ||
         (PyObject_TypeCheck(obj, &ArrayBase_Type) && ((ArrayBaseObject *)obj)->a != NULL)) {
         if (PyList_Append(srcs, obj) < 0) {
@@ -1456,6 +1709,113 @@ wrap_any(PyObject *r, PyObject *srcs, PyObject *op)
 }
 
 /* ------------------------------------------------------------------------------------ */
+/* calls with their arguments unwrapped */
+
+#define SMALL_STACK 16
+
+static PyObject *py_labels = NULL;   /* _array._labels(func) -> (label, out label, at label, out position, impl) */
+static PyObject *py_ufunc_call = NULL; /* the Python ufunc.__call__(self, *args, **kwargs) */
+static PyObject *py_writes_into = NULL; /* _array.WRITES_INTO: functions that write into an argument */
+static PyObject *out_name = NULL;    /* "out" */
+static PyObject fallback_marker;     /* call_unwrapped: "ask the Python path" */
+#define FALLBACK (&fallback_marker)
+
+static int
+is_out_name(PyObject *name)
+{
+    return name == out_name ||
+           (PyUnicode_Check(name) && PyUnicode_Compare(name, out_name) == 0);
+}
+
+static int
+has_out_keyword(PyObject *kwnames)
+{
+    if (kwnames == NULL) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+        if (is_out_name(PyTuple_GET_ITEM(kwnames, i))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Call `callable` with the arguments unwrapped; every array met is appended to `srcs`.
+   `writes`: a call that writes into an argument, which stale inputs must not reach (FALLBACK
+   then, before NumPy runs). */
+static PyObject *
+call_unwrapped(PyObject *callable, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+               PyObject *srcs, int writes)
+{
+    Py_ssize_t n = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject *small[SMALL_STACK];
+    PyObject **stack = n <= SMALL_STACK ? small : PyMem_Malloc(n * sizeof(PyObject *));
+    if (stack == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *r = NULL;
+    Py_ssize_t done = 0;
+    for (; done < n; done++) {
+        PyObject *u = unwrap_into(args[done], srcs, NULL);
+        if (u == NULL) {
+            goto finally;
+        }
+        stack[done] = u;
+    }
+    if (writes) {
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(srcs); i++) {
+            PyObject *o = PyList_GET_ITEM(srcs, i);
+            if (IS_TAGGED(o) && is_stale(o)) {
+                r = FALLBACK; /* a marker: never reference-counted */
+                goto finally;
+            }
+        }
+    }
+    r = PyObject_Vectorcall(callable, stack, nargs, kwnames);
+finally:
+    for (Py_ssize_t i = 0; i < done; i++) {
+        Py_DECREF(stack[i]);
+    }
+    if (stack != small) {
+        PyMem_Free(stack);
+    }
+    return r;
+}
+
+/* One list of sources kept between calls (taken while a call uses it: calls may nest). */
+static PyObject *spare_srcs = NULL;
+
+static inline PyObject *
+take_srcs(void)
+{
+    PyObject *srcs = spare_srcs;
+    if (srcs != NULL) {
+        spare_srcs = NULL;
+        return srcs;
+    }
+    return PyList_New(0);
+}
+
+static inline void
+give_srcs(PyObject *srcs)
+{
+    if (spare_srcs == NULL && Py_REFCNT(srcs) == 1) {
+        /* emptied by hand (no error pending is touched); nothing else holds the list, so
+           the items' deallocation cannot reach it */
+        Py_ssize_t n = PyList_GET_SIZE(srcs);
+        PyObject **items = ((PyListObject *)srcs)->ob_item;
+        Py_SET_SIZE(srcs, 0);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_DECREF(items[i]);
+        }
+        spare_srcs = srcs;
+        return;
+    }
+    Py_DECREF(srcs);
+}
+
+/* ------------------------------------------------------------------------------------ */
 /* TaggedMethod: `x.sum()`, `x.ravel()`, ... without a Python frame. Called with no
    arguments it runs the ndarray method and tags the result here; with arguments it hands
    over to the Python method (which unwraps them and judges `out=` writes). */
@@ -1466,18 +1826,41 @@ typedef struct {
     PyObject *fallback; /* the Python function(self, *args, **kwargs) */
     PyObject *label;    /* the operation name (an OpName) recorded in Views */
     vectorcallfunc vectorcall;
-    int direct;         /* call the ndarray method `name` directly: 1 without arguments, 2 also
-                           with plain positional ones (ints, strings, None, tuples of ints) */
+    int direct;         /* how NumPy's method `name` may be called directly: 1 without arguments;
+                           2 also with plain positional ones (ints, floats, strings, None, dtypes,
+                           tuples of ints); 5 with plain ones by position or keyword; 3 as 5, and
+                           a call NumPy refuses goes to the Python method (which validates and
+                           says what is wrong); 4 as 5, the result (Python objects) returned as
+                           it is */
+    Py_ssize_t outpos;  /* where `out` is taken by position after self (-1: nowhere); -2:
+                           unknown, so calls with arrays among their arguments go to Python */
+    PyObject *unbound;  /* numpy.ndarray.<name>, for calls with arrays among their arguments */
 } TaggedMethodObject;
 
-/* Arguments that NumPy takes as they are: ints, strings, None and tuples of ints (shapes,
-   axes, orders); anything else goes through the Python method, which unwraps it. */
+/* A dtype, a NumPy scalar type or a Python number type (`x.astype(np.float32)`, `view(float)`). */
+static inline int
+is_dtype_like(PyObject *x)
+{
+    if (PyArray_DescrCheck(x)) {
+        return 1;
+    }
+    if (!PyType_Check(x)) {
+        return 0;
+    }
+    PyTypeObject *t = (PyTypeObject *)x;
+    return t == &PyFloat_Type || t == &PyLong_Type || t == &PyBool_Type || t == &PyComplex_Type ||
+           PyType_IsSubtype(t, &PyGenericArrType_Type);
+}
+
+/* Arguments that NumPy takes as they are: ints, floats, strings, None, dtypes and tuples of
+   ints (shapes, axes, orders, bounds); anything else goes through the unwrapping path. */
 static int
 plain_arguments(PyObject *const *args, Py_ssize_t n)
 {
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *x = args[i];
-        if (PyLong_CheckExact(x) || PyUnicode_CheckExact(x) || x == Py_None) {
+        if (PyLong_CheckExact(x) || PyUnicode_CheckExact(x) || x == Py_None || PyFloat_CheckExact(x) ||
+            PyBool_Check(x) || is_dtype_like(x)) {
             continue;
         }
         if (!PyTuple_CheckExact(x)) {
@@ -1492,6 +1875,19 @@ plain_arguments(PyObject *const *args, Py_ssize_t n)
     return 1;
 }
 
+/* A `copy=` keyword, if any, is True or False: safearray refuses NumPy's truthy values. */
+static int
+strict_copy(PyObject *const *kwvalues, PyObject *kwnames)
+{
+    for (Py_ssize_t i = 0; kwnames != NULL && i < PyTuple_GET_SIZE(kwnames); i++) {
+        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i), "copy") == 0 &&
+            kwvalues[i] != Py_True && kwvalues[i] != Py_False) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static PyObject *
 TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -1499,34 +1895,72 @@ TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nar
     if (nargs >= 1 && PyObject_TypeCheck(args[0], &ArrayBase_Type)) {
         ArrayBaseObject *self = (ArrayBaseObject *)args[0];
         int temp = is_temporary((PyObject *)self);
+        PyObject *out;
         if (STALE_READ((PyObject *)self)) {
             return NULL;
         }
-        if (kwnames == NULL && self->a != NULL && m->direct &&
-            (nargs == 1 || (m->direct == 2 && plain_arguments(args + 1, nargs - 1)))) {
-            /* `x.ravel()`, `x.reshape(3, 4)`, `x.transpose(1, 0)`: NumPy's method, tagged here */
+        if (self->a == NULL || m->direct == 0) {
+            goto fallback;
+        }
+        Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+        if ((nargs == 1 && nkw == 0) ||
+            (m->direct >= 2 && nargs + nkw <= SMALL_STACK && (nkw == 0 || m->direct >= 3) &&
+             !has_out_keyword(kwnames) && plain_arguments(args + 1, nargs - 1 + nkw) &&
+             (m->direct != 3 || strict_copy(args + nargs, kwnames)))) {
+            /* `x.ravel()`, `x.sum(axis=0)`, `x.astype(np.float32)`: NumPy's method, tagged here */
             PyObject *r;
-            if (nargs == 1) {
+            if (nargs == 1 && nkw == 0) {
                 r = PyObject_CallMethodNoArgs(self->a, m->name);
             }
             else {
-                PyObject *stack[8];
-                if (nargs > 8) {
-                    goto fallback;
-                }
+                PyObject *stack[SMALL_STACK];
                 stack[0] = self->a;
-                for (Py_ssize_t i = 1; i < nargs; i++) {
+                for (Py_ssize_t i = 1; i < nargs + nkw; i++) {
                     stack[i] = args[i];
                 }
-                r = PyObject_VectorcallMethod(m->name, stack, (size_t)nargs, NULL);
+                r = PyObject_VectorcallMethod(m->name, stack, (size_t)nargs, kwnames);
             }
             if (r == NULL) {
+                if (m->direct == 3 && (PyErr_ExceptionMatches(PyExc_TypeError) ||
+                                       PyErr_ExceptionMatches(PyExc_ValueError))) {
+                    PyErr_Clear(); /* the Python method validates and explains */
+                    goto fallback;
+                }
                 return NULL;
+            }
+            if (m->direct == 4) {
+                return r;
             }
             return tag1(r, self, m->label, temp);
         }
-    fallback:;
-        PyObject *out = PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+        if (m->outpos >= -1 && m->unbound != NULL && !has_out_keyword(kwnames) &&
+            !(m->outpos >= 0 && nargs - 1 > m->outpos && args[1 + m->outpos] != Py_None)) {
+            /* `x.dot(y)`, `x.take(idx)`, `x.clip(lo_array, hi)`: arrays unwrapped, no write */
+            PyObject *srcs = take_srcs();
+            if (srcs == NULL) {
+                return NULL;
+            }
+            PyObject *r = call_unwrapped(m->unbound, args, nargs, kwnames, srcs, 0);
+            if (r == NULL) {
+                give_srcs(srcs);
+                return NULL;
+            }
+            if (m->direct == 4) {
+                give_srcs(srcs);
+                return r;
+            }
+            if (PyList_GET_SIZE(srcs) == 1) { /* self was the only array */
+                give_srcs(srcs);
+                return tag1(r, self, m->label, temp);
+            }
+            out = wrap_any(r, srcs, m->label);
+            Py_DECREF(r);
+            give_srcs(srcs);
+            goto adopted;
+        }
+    fallback:
+        out = PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+    adopted:
         if (!temp) {
             return out;
         }
@@ -1559,7 +1993,12 @@ TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
     PyObject *name, *fallback, *label;
     int direct = 1;
-    if (!PyArg_ParseTuple(args, "UOO|i:TaggedMethod", &name, &fallback, &label, &direct)) {
+    Py_ssize_t outpos = -2;
+    if (!PyArg_ParseTuple(args, "UOO|in:TaggedMethod", &name, &fallback, &label, &direct, &outpos)) {
+        return NULL;
+    }
+    if (direct < 0 || direct > 5) {
+        PyErr_Format(PyExc_ValueError, "TaggedMethod: direct must be 0 to 5, got %d", direct);
         return NULL;
     }
     TaggedMethodObject *m = (TaggedMethodObject *)type->tp_alloc(type, 0);
@@ -1573,6 +2012,11 @@ TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     m->fallback = fallback;
     m->label = label;
     m->direct = direct;
+    m->outpos = outpos;
+    m->unbound = PyObject_GetAttr((PyObject *)&PyArray_Type, name);
+    if (m->unbound == NULL) {
+        PyErr_Clear(); /* not an ndarray method: calls with arrays go to Python */
+    }
     m->vectorcall = (vectorcallfunc)TaggedMethod_vectorcall;
     return (PyObject *)m;
 }
@@ -1583,6 +2027,7 @@ TaggedMethod_dealloc(TaggedMethodObject *m)
     Py_XDECREF(m->name);
     Py_XDECREF(m->fallback);
     Py_XDECREF(m->label);
+    Py_XDECREF(m->unbound);
     Py_TYPE(m)->tp_free((PyObject *)m);
 }
 
@@ -1622,11 +2067,120 @@ static PyTypeObject TaggedMethod_Type = {
 /* FastAsarray: `sa.asarray(ndarray)` (the no-copy case) without a Python frame; every
    other call goes to the Python asarray, which validates the parameters. */
 
+static PyObject *np_array = NULL;       /* numpy.array */
+static PyObject *array_kwnames[8];      /* subsets of ("dtype", "order", "copy"), by bits 1, 2, 4 */
+static PyObject *order_k = NULL;        /* "K" */
+
+/* `sa.asarray(obj, dtype, copy=)` / `sa.array(obj, dtype, copy=, order=)` for an ndarray, a
+   SafeArray or a list, tuple or Python scalar, as _creation._convert does: NumPy's array(), then
+   the result tagged (the SafeArray itself when NumPy returned its array, a View when it shares
+   the memory, a Copy otherwise). FALLBACK (no error set) when `obj` is of another kind or NumPy
+   refuses: the Python function then validates, explains and handles the rest. */
+static PyObject *
+convert_fast(PyObject *obj, PyObject *dtype, PyObject *order, PyObject *copy, PyObject *label)
+{
+    PyTypeObject *t = Py_TYPE(obj);
+    PyObject *src;
+    int tagged = t == View_Type || t == Copy_Type;
+    if (tagged) {
+        src = ((ArrayBaseObject *)obj)->a;
+        if (src == NULL) {
+            return FALLBACK;
+        }
+    }
+    else if (t == &PyArray_Type) {
+        src = obj;
+    }
+    else if (t == &PyList_Type || t == &PyTuple_Type || t == &PyFloat_Type || t == &PyLong_Type ||
+             t == &PyBool_Type || t == &PyComplex_Type) {
+        if (copy == Py_False) {
+            return FALLBACK; /* NumPy must build a new array: CopyRequiredError says why */
+        }
+        src = obj;
+    }
+    else {
+        return FALLBACK;
+    }
+    if (np_array == NULL) {
+        return FALLBACK;
+    }
+    /* only the arguments that differ from numpy.array's defaults: NumPy parses fewer */
+    PyObject *stack[4] = {src};
+    int n = 1, which = 0;
+    if (dtype != Py_None) {
+        stack[n++] = dtype;
+        which |= 1;
+    }
+    if (PyUnicode_CompareWithASCIIString(order, "K") != 0) {
+        stack[n++] = order;
+        which |= 2;
+    }
+    if (copy != Py_True) {
+        stack[n++] = copy;
+        which |= 4;
+    }
+    PyObject *r = PyObject_Vectorcall(np_array, stack, 1, which ? array_kwnames[which] : NULL);
+    if (r == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError) || PyErr_ExceptionMatches(PyExc_ValueError)) {
+            PyErr_Clear();
+            return FALLBACK;
+        }
+        return NULL;
+    }
+    if (Py_TYPE(r) != &PyArray_Type) { /* NumPy made a subclass: the Python path decides */
+        Py_DECREF(r);
+        return FALLBACK;
+    }
+    PyObject *out;
+    if (tagged) {
+        if (r == src) {
+            out = Py_NewRef(obj);
+        }
+        else if (shares_root((PyArrayObject *)r, (PyArrayObject *)src)) {
+            out = make_view(r, (ArrayBaseObject *)obj, label);
+        }
+        else {
+            out = make_copy(r);
+        }
+    }
+    else if (src == obj && t == &PyArray_Type) {
+        PyObject *root = root_of((PyArrayObject *)obj);
+        if (r == obj || root_of((PyArrayObject *)r) == root) {
+            out = make_view_raw(r, root, obj, label);
+        }
+        else {
+            out = make_copy(r);
+        }
+    }
+    else {
+        out = make_copy(r);
+    }
+    Py_DECREF(r);
+    return out;
+}
+
+/* The value of keyword `name` among kwnames (borrowed), or `dflt`; *known counts the keywords
+   recognised. */
+static PyObject *
+keyword(PyObject *const *kwvalues, PyObject *kwnames, const char *name, PyObject *dflt, Py_ssize_t *known)
+{
+    if (kwnames == NULL) {
+        return dflt;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i), name) == 0) {
+            (*known)++;
+            return kwvalues[i];
+        }
+    }
+    return dflt;
+}
+
 static PyObject *
 FastAsarray_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (nargs == 1 && kwnames == NULL && Py_TYPE(args[0]) == &PyArray_Type) {
+    if (nargs == 1 && kwnames == NULL && Py_TYPE(args[0]) == &PyArray_Type && m->direct == 0) {
         PyArrayObject *x = (PyArrayObject *)args[0];
         PyObject *xb = PyArray_BASE(x);
         /* a temporary ndarray that owns its bytes (or is the only view of an owner that
@@ -1637,6 +2191,24 @@ FastAsarray_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t narg
             return make_copy(args[0]);
         }
         return make_view_raw(args[0], root_of(x), args[0], m->label);
+    }
+    /* asarray(obj, dtype=None, order=None, *, copy=None) (direct 0) and array(obj,
+       dtype=None, *, copy=True, order="K") (direct 1) with common arguments */
+    if (nargs >= 1 && nargs <= (m->direct == 0 ? 3 : 2)) {
+        Py_ssize_t known = 0, nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+        PyObject *const *kw = args + nargs;
+        PyObject *dtype = nargs > 1 ? args[1] : keyword(kw, kwnames, "dtype", Py_None, &known);
+        PyObject *order = nargs > 2 ? args[2] : keyword(kw, kwnames, "order", Py_None, &known);
+        PyObject *copy = keyword(kw, kwnames, "copy", m->direct == 0 ? Py_None : Py_True, &known);
+        if (known == nkw && (dtype == Py_None || is_dtype_like(dtype)) &&
+            (copy == Py_None || copy == Py_True || copy == Py_False) &&
+            (order == Py_None || (PyUnicode_CheckExact(order) && PyUnicode_GET_LENGTH(order) == 1 &&
+                                  strchr("KACF", (int)PyUnicode_READ_CHAR(order, 0)) != NULL))) {
+            PyObject *r = convert_fast(args[0], dtype, order == Py_None ? order_k : order, copy, m->label);
+            if (r != FALLBACK) {
+                return r;
+            }
+        }
     }
     return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
 }
@@ -1654,7 +2226,11 @@ FastAsarray_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 static PyObject *
 FastAsarray_getattro(TaggedMethodObject *m, PyObject *attr)
 {
-    /* the Python function's __doc__, __name__, __signature__, __wrapped__ ... */
+    /* the Python function's __doc__, __name__, __signature__ ...; __wrapped__ is the function
+       itself (inspect.signature and doctest's finder reach it so) */
+    if (PyUnicode_Check(attr) && PyUnicode_CompareWithASCIIString(attr, "__wrapped__") == 0) {
+        return Py_NewRef(m->fallback);
+    }
     return PyObject_GetAttr(m->fallback, attr);
 }
 
@@ -1669,6 +2245,371 @@ static PyTypeObject FastAsarray_Type = {
     .tp_dealloc = (destructor)TaggedMethod_dealloc,
     .tp_getattro = (getattrofunc)FastAsarray_getattro,
     .tp_repr = (reprfunc)TaggedMethod_repr,
+};
+
+/* ------------------------------------------------------------------------------------ */
+/* The mirrored namespace's plain calls without a Python frame: `sa.zeros(3)`, `sa.where(m, a,
+   0)`, `sa.sqrt(x)`, `sa.add(x, 1, out=c)`. Arguments are unwrapped (lists and tuples too),
+   NumPy runs, the result is tagged against every array met, as call_function and call_ufunc
+   do in Python; every call that needs a judgement (a write into an argument, `out=` a View,
+   a temporary first argument, stale Views, outputs by position) goes to the Python wrapper. */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *func;      /* NumPy's callable */
+    PyObject *fallback;  /* the Python wrapper: every call that needs a judgement */
+    PyObject *temp_fallback; /* the same, for a temporary View as first argument */
+    PyObject *impl;      /* what runs on plain ndarrays (NumPy's implementation); NULL until used */
+    PyObject *label;     /* "np.f()" */
+    Py_ssize_t outpos;   /* where `out` is taken by position */
+    vectorcallfunc vectorcall;
+} TaggedFunctionObject;
+
+static int
+load_labels(PyObject *func, PyObject **label, PyObject **impl, Py_ssize_t *outpos)
+{
+    PyObject *t = PyObject_CallOneArg(py_labels, func);
+    if (t == NULL) {
+        return -1;
+    }
+    if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != 5) {
+        Py_DECREF(t);
+        PyErr_SetString(PyExc_TypeError, "_labels() must return a 5-tuple");
+        return -1;
+    }
+    Py_ssize_t pos = PyLong_AsSsize_t(PyTuple_GET_ITEM(t, 3));
+    if (pos == -1 && PyErr_Occurred()) {
+        Py_DECREF(t);
+        return -1;
+    }
+    if (outpos != NULL) {
+        *outpos = pos;
+    }
+    Py_XSETREF(*label, Py_NewRef(PyTuple_GET_ITEM(t, 0)));
+    if (impl != NULL) {
+        Py_XSETREF(*impl, Py_NewRef(PyTuple_GET_ITEM(t, 4)));
+    }
+    Py_DECREF(t);
+    return 0;
+}
+
+static PyObject *
+TaggedFunction_vectorcall(TaggedFunctionObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (m->impl == NULL && py_labels != NULL &&
+        load_labels(m->func, &m->label, &m->impl, &m->outpos) < 0) {
+        return NULL;
+    }
+    /* `sa.squeeze(sa.array(rows))`: the only View of a temporary Copy owns its memory
+       (adopted here: through this call the Python wrapper cannot count references) */
+    PyObject *temp = nargs > 0 && Py_TYPE(args[0]) == Copy_Type && is_temporary(args[0]) ? args[0] : NULL;
+    /* registered as writing into an argument (writes_into(), at any time) */
+    int writes = py_writes_into == NULL ? 1 : PyDict_Contains(py_writes_into, m->func);
+    if (writes < 0) {
+        PyErr_Clear(); /* an unhashable callable: the Python wrapper decides */
+    }
+    if (writes != 0) {
+        if (nargs > 0 && Py_TYPE(args[0]) == View_Type && is_temporary(args[0])) {
+            /* `sa.fill_diagonal(sa.fliplr(a), v)`: a write into what the View was made from */
+            return PyObject_Vectorcall(m->temp_fallback, args, nargsf, kwnames);
+        }
+    }
+    if (writes != 0 || m->impl == NULL || stale_reads || nargs > m->outpos || has_out_keyword(kwnames)) {
+        PyObject *out = PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+        return temp != NULL ? adopt(out, (ArrayBaseObject *)temp) : out;
+    }
+    PyObject *srcs = take_srcs();
+    if (srcs == NULL) {
+        return NULL;
+    }
+    PyObject *r = call_unwrapped(m->impl, args, nargs, kwnames, srcs, 0);
+    PyObject *out = NULL;
+    if (r != NULL) {
+        out = wrap_any(r, srcs, m->label);
+        Py_DECREF(r);
+    }
+    give_srcs(srcs);
+    return temp != NULL ? adopt(out, (ArrayBaseObject *)temp) : out;
+}
+
+static PyObject *
+TaggedFunction_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *func, *fallback, *temp_fallback;
+    if (!PyArg_ParseTuple(args, "OOO:TaggedFunction", &func, &fallback, &temp_fallback)) {
+        return NULL;
+    }
+    TaggedFunctionObject *m = (TaggedFunctionObject *)type->tp_alloc(type, 0);
+    if (m == NULL) {
+        return NULL;
+    }
+    m->func = Py_NewRef(func);
+    m->fallback = Py_NewRef(fallback);
+    m->temp_fallback = Py_NewRef(temp_fallback);
+    m->outpos = PY_SSIZE_T_MAX;
+    m->vectorcall = (vectorcallfunc)TaggedFunction_vectorcall;
+    return (PyObject *)m;
+}
+
+static int
+TaggedFunction_traverse(TaggedFunctionObject *m, visitproc visit, void *arg)
+{
+    Py_VISIT(m->func);
+    Py_VISIT(m->fallback);
+    Py_VISIT(m->temp_fallback);
+    Py_VISIT(m->impl);
+    Py_VISIT(m->label);
+    return 0;
+}
+
+static int
+TaggedFunction_clear(TaggedFunctionObject *m)
+{
+    Py_CLEAR(m->func);
+    Py_CLEAR(m->fallback);
+    Py_CLEAR(m->temp_fallback);
+    Py_CLEAR(m->impl);
+    Py_CLEAR(m->label);
+    return 0;
+}
+
+static void
+TaggedFunction_dealloc(TaggedFunctionObject *m)
+{
+    PyObject_GC_UnTrack(m);
+    TaggedFunction_clear(m);
+    Py_TYPE(m)->tp_free((PyObject *)m);
+}
+
+static PyObject *
+TaggedFunction_getattro(TaggedFunctionObject *m, PyObject *attr)
+{
+    /* the Python wrapper's __doc__, __name__, __module__, __wrapped__ (its signature) ... */
+    return PyObject_GetAttr(m->fallback, attr);
+}
+
+static int
+TaggedFunction_setattro(TaggedFunctionObject *m, PyObject *attr, PyObject *value)
+{
+    return PyObject_SetAttr(m->fallback, attr, value);
+}
+
+static PyObject *
+TaggedFunction_repr(TaggedFunctionObject *m)
+{
+    return PyObject_Repr(m->fallback);
+}
+
+static PyObject *
+TaggedFunction_descr_get(PyObject *m, PyObject *obj, PyObject *type)
+{
+    /* a function: bound when stored on a class, as the Python wrapper was */
+    if (obj == NULL || obj == Py_None) {
+        return Py_NewRef(m);
+    }
+    return PyMethod_New(m, obj);
+}
+
+static PyTypeObject TaggedFunction_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.TaggedFunction",
+    .tp_doc = "A mirrored NumPy function whose plain calls are unwrapped, run and tagged in C.",
+    .tp_basicsize = sizeof(TaggedFunctionObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL | Py_TPFLAGS_HAVE_GC |
+                Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_vectorcall_offset = offsetof(TaggedFunctionObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_new = TaggedFunction_new,
+    .tp_traverse = (traverseproc)TaggedFunction_traverse,
+    .tp_clear = (inquiry)TaggedFunction_clear,
+    .tp_dealloc = (destructor)TaggedFunction_dealloc,
+    .tp_getattro = (getattrofunc)TaggedFunction_getattro,
+    .tp_setattro = (setattrofunc)TaggedFunction_setattro,
+    .tp_descr_get = TaggedFunction_descr_get,
+    .tp_repr = (reprfunc)TaggedFunction_repr,
+};
+
+/* UfuncBase: the compiled base of safearray.ufunc (its fields and its call). */
+typedef struct {
+    PyObject_HEAD
+    PyObject *uf;        /* NumPy's ufunc */
+    PyObject *name;      /* __name__ */
+    PyObject *label;     /* "np.f()"; NULL until the first call */
+    Py_ssize_t nin;
+    vectorcallfunc vectorcall;
+} UfuncObject;
+
+static PyObject *
+Ufunc_fallback(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (py_ufunc_call == NULL) {
+        PyErr_SetString(PyExc_TypeError, "safearray ufuncs are not configured");
+        return NULL;
+    }
+    if (nargsf & PY_VECTORCALL_ARGUMENTS_OFFSET) { /* args[-1] may be used for self */
+        PyObject **a = (PyObject **)args - 1;
+        PyObject *saved = a[0];
+        a[0] = self;
+        PyObject *r = PyObject_Vectorcall(py_ufunc_call, a, nargs + 1, kwnames);
+        a[0] = saved;
+        return r;
+    }
+    Py_ssize_t n = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject *small[SMALL_STACK + 1];
+    PyObject **stack = n < SMALL_STACK ? small : PyMem_Malloc((n + 1) * sizeof(PyObject *));
+    if (stack == NULL) {
+        return PyErr_NoMemory();
+    }
+    stack[0] = self;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        stack[i + 1] = args[i];
+    }
+    PyObject *r = PyObject_Vectorcall(py_ufunc_call, stack, nargs + 1, kwnames);
+    if (stack != small) {
+        PyMem_Free(stack);
+    }
+    return r;
+}
+
+static PyObject *
+Ufunc_vectorcall(UfuncObject *u, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (u->uf == NULL || stale_reads || nargs != u->nin) {
+        return Ufunc_fallback((PyObject *)u, args, nargsf, kwnames);
+    }
+    if (u->label == NULL && py_labels != NULL && load_labels(u->uf, &u->label, NULL, NULL) < 0) {
+        return NULL;
+    }
+    PyObject *given = NULL; /* out=: a Copy nothing else sees, or an ndarray */
+    if (kwnames != NULL) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+            if (!is_out_name(PyTuple_GET_ITEM(kwnames, i))) {
+                continue;
+            }
+            PyObject *v = args[nargs + i];
+            if (Py_TYPE(v) == Copy_Type) {
+                ArrayBaseObject *c = (ArrayBaseObject *)v;
+                if (c->a == NULL || c->nviews != 0 || c->stale != NULL || c->policy != NULL ||
+                    !PyArray_ISWRITEABLE((PyArrayObject *)c->a)) {
+                    return Ufunc_fallback((PyObject *)u, args, nargsf, kwnames);
+                }
+            }
+            else if (Py_TYPE(v) != &PyArray_Type) {
+                return Ufunc_fallback((PyObject *)u, args, nargsf, kwnames);
+            }
+            given = v;
+        }
+    }
+    PyObject *srcs = take_srcs();
+    if (srcs == NULL) {
+        return NULL;
+    }
+    PyObject *r = call_unwrapped(u->uf, args, nargs, kwnames, srcs, given != NULL);
+    PyObject *out = NULL;
+    if (r == FALLBACK) {
+        give_srcs(srcs);
+        return Ufunc_fallback((PyObject *)u, args, nargsf, kwnames);
+    }
+    if (r != NULL) {
+        if (given != NULL && (r == given || r == unwrap(given))) {
+            out = Py_NewRef(given); /* NumPy returns its out: the object passed */
+        }
+        else {
+            out = wrap_any(r, srcs, u->label);
+        }
+        Py_DECREF(r);
+    }
+    give_srcs(srcs);
+    return out;
+}
+
+static PyObject *
+Ufunc_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    UfuncObject *u = (UfuncObject *)type->tp_alloc(type, 0);
+    if (u != NULL) {
+        u->vectorcall = (vectorcallfunc)Ufunc_vectorcall;
+    }
+    return (PyObject *)u;
+}
+
+static int
+Ufunc_traverse(UfuncObject *u, visitproc visit, void *arg)
+{
+    Py_VISIT(u->uf);
+    Py_VISIT(u->name);
+    Py_VISIT(u->label);
+    return 0;
+}
+
+static int
+Ufunc_clear(UfuncObject *u)
+{
+    Py_CLEAR(u->uf);
+    Py_CLEAR(u->name);
+    Py_CLEAR(u->label);
+    return 0;
+}
+
+static void
+Ufunc_dealloc(UfuncObject *u)
+{
+    PyObject_GC_UnTrack(u);
+    Ufunc_clear(u);
+    Py_TYPE(u)->tp_free((PyObject *)u);
+}
+
+static PyObject *
+Ufunc_get_uf(UfuncObject *u, void *closure)
+{
+    if (u->uf == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "_uf");
+        return NULL;
+    }
+    return Py_NewRef(u->uf);
+}
+
+static int
+Ufunc_set_uf(UfuncObject *u, PyObject *value, void *closure)
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete _uf");
+        return -1;
+    }
+    Py_XSETREF(u->uf, Py_NewRef(value));
+    Py_CLEAR(u->label);
+    return 0;
+}
+
+static PyGetSetDef Ufunc_getset[] = {
+    {"_uf", (getter)Ufunc_get_uf, (setter)Ufunc_set_uf, "NumPy's ufunc", NULL},
+    {NULL},
+};
+
+static PyMemberDef Ufunc_members[] = {
+    {"_nin", T_PYSSIZET, offsetof(UfuncObject, nin), 0, "the number of inputs"},
+    {"__name__", T_OBJECT, offsetof(UfuncObject, name), 0, "the ufunc's name"},
+    {NULL},
+};
+
+static PyTypeObject Ufunc_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.UfuncBase",
+    .tp_doc = "Compiled base of safearray.ufunc: its fields and its plain calls.",
+    .tp_basicsize = sizeof(UfuncObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_VECTORCALL |
+                Py_TPFLAGS_HAVE_GC,
+    .tp_vectorcall_offset = offsetof(UfuncObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_new = Ufunc_new,
+    .tp_traverse = (traverseproc)Ufunc_traverse,
+    .tp_clear = (inquiry)Ufunc_clear,
+    .tp_dealloc = (destructor)Ufunc_dealloc,
+    .tp_getset = Ufunc_getset,
+    .tp_members = Ufunc_members,
 };
 
 /* TaggedAttribute: `x.T`, `x.real`, ... tagged without a Python frame. */
@@ -1767,6 +2708,11 @@ configure(PyObject *module, PyObject *args)
     Py_INCREF(name);
     Py_XSETREF(View_Type, (PyTypeObject *)view);
     Py_XSETREF(Copy_Type, (PyTypeObject *)copy);
+    freelist_on = plain_layout(View_Type) && plain_layout(Copy_Type);
+    if (freelist_on) {
+        View_Type->tp_dealloc = (destructor)Tagged_dealloc;
+        Copy_Type->tp_dealloc = (destructor)Tagged_dealloc;
+    }
     Py_XSETREF(py_wrap_other, other);
     Py_XSETREF(py_ndarray_name, name);
     Py_RETURN_NONE;
@@ -1818,6 +2764,42 @@ configure_stale(PyObject *module, PyObject *args)
     Py_XSETREF(py_stale_source, source);
     Py_XSETREF(py_stale_read, read);
     Py_XSETREF(py_compiled_swap, swap);
+    Py_RETURN_NONE;
+}
+
+/* configure_functions(labels, ufunc_call, writes_into): _array._labels, the Python
+   ufunc.__call__ that takes every call the compiled one does not, and _array.WRITES_INTO. */
+static PyObject *
+configure_functions(PyObject *module, PyObject *args)
+{
+    PyObject *labels, *ufunc_call, *writes;
+    if (!PyArg_ParseTuple(args, "OOO!:configure_functions", &labels, &ufunc_call, &PyDict_Type, &writes)) {
+        return NULL;
+    }
+    Py_XSETREF(py_writes_into, Py_NewRef(writes));
+    Py_XSETREF(py_labels, Py_NewRef(labels));
+    Py_XSETREF(py_ufunc_call, Py_NewRef(ufunc_call));
+    Py_RETURN_NONE;
+}
+
+/* enable_vectorcall(cls): calls of instances of cls, a Python subclass of UfuncBase that
+   defines no __call__, go straight to the compiled call (CPython < 3.12 does not pass the
+   flag on to heap subclasses). */
+static PyObject *
+enable_vectorcall(PyObject *module, PyObject *cls)
+{
+    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, &Ufunc_Type)) {
+        PyErr_SetString(PyExc_TypeError, "enable_vectorcall() needs a subclass of UfuncBase");
+        return NULL;
+    }
+    PyTypeObject *t = (PyTypeObject *)cls;
+    if (t->tp_call != Ufunc_Type.tp_call) {
+        PyErr_SetString(PyExc_TypeError, "enable_vectorcall(): the class defines its own __call__");
+        return NULL;
+    }
+    t->tp_vectorcall_offset = Ufunc_Type.tp_vectorcall_offset;
+    t->tp_flags |= Py_TPFLAGS_HAVE_VECTORCALL;
+    PyType_Modified(t);
     Py_RETURN_NONE;
 }
 
@@ -2334,6 +3316,10 @@ static PyMethodDef module_methods[] = {
      "set_array_callers(prefixes): the modules whose code sees x.__class__ as numpy.ndarray."},
     {"configure_stale", configure_stale, METH_VARARGS,
      "configure_stale(wrote, stale_source, stale_read): the judge of stale Views"},
+    {"configure_functions", configure_functions, METH_VARARGS,
+     "configure_functions(labels, ufunc_call, writes_into): the Python halves of TaggedFunction and UfuncBase"},
+    {"enable_vectorcall", enable_vectorcall, METH_O,
+     "enable_vectorcall(cls): calls of cls's instances go straight to UfuncBase's call"},
     {"any_stale", any_stale, METH_O, "any_stale(arrays): whether a tagged array of the list is stale"},
     {"others_see", others_see, METH_O,
      "others_see(x): whether other live Views of x's memory exist"},
@@ -2379,11 +3365,40 @@ PyInit__speedups(void)
         {"TaggedAttribute", &TaggedAttribute_Type},
         {"FastAsarray", &FastAsarray_Type},
         {"ReadOnlyMemory", &ReadOnlyMemory_Type},
+        {"ItemIterator", &ItemIter_Type},
+        {"TaggedFunction", &TaggedFunction_Type},
+        {"UfuncBase", &Ufunc_Type},
     };
     array_callers = PyTuple_New(0);  /* until _array.py gives _ARRAY_CALLERS */
     name_key = PyUnicode_InternFromString("__name__");
     safearray_prefix = PyUnicode_InternFromString("safearray.");
     base_name = PyUnicode_InternFromString("base");
+    out_name = PyUnicode_InternFromString("out");
+    order_k = PyUnicode_InternFromString("K");
+    const char *kwname[3] = {"dtype", "order", "copy"};
+    for (int which = 1; which < 8; which++) {
+        PyObject *names = PyTuple_New((which & 1) + ((which >> 1) & 1) + ((which >> 2) & 1));
+        if (names == NULL) {
+            return NULL;
+        }
+        for (int bit = 0, k = 0; bit < 3; bit++) {
+            if (which & (1 << bit)) {
+                PyObject *name = PyUnicode_InternFromString(kwname[bit]);
+                if (name == NULL) {
+                    Py_DECREF(names);
+                    return NULL;
+                }
+                PyTuple_SET_ITEM(names, k++, name);
+            }
+        }
+        array_kwnames[which] = names;
+    }
+    PyObject *numpy = PyImport_ImportModule("numpy");
+    np_array = numpy == NULL ? NULL : PyObject_GetAttrString(numpy, "array");
+    Py_XDECREF(numpy);
+    if (out_name == NULL || order_k == NULL || np_array == NULL) {
+        return NULL;
+    }
     if (array_callers == NULL || name_key == NULL || safearray_prefix == NULL || base_name == NULL) {
         return NULL;
     }
