@@ -102,10 +102,10 @@ class _UfuncType(type):
         return type.__subclasscheck__(cls, sub) or issubclass(sub, np.ufunc)
 
 
-if TYPE_CHECKING or _speedups is None:
-    _UfuncBase: Any = object
-else:
-    _UfuncBase = _speedups.UfuncBase  # its fields and its plain calls, compiled
+if TYPE_CHECKING:
+    _UfuncBase = object
+else:  # compiled: its fields and its plain calls
+    _UfuncBase = object if _speedups is None else _speedups.UfuncBase
 
 
 class ufunc(_UfuncBase, metaclass=_UfuncType):

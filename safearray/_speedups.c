@@ -658,7 +658,7 @@ make_view_ex(PyObject *r, ArrayBaseObject *src, PyObject *op, int through)
         v->base = src->base;
         v->src = from;
     }
-    if (PyObject_TypeCheck(v->base, &ArrayBase_Type)) {
+    if (IS_TAGGED(v->base)) {
         if (register_view((ArrayBaseObject *)v->base, v) < 0) {
             Py_DECREF(v);
             return NULL;
@@ -1623,6 +1623,12 @@ unwrap_into(PyObject *obj, PyObject *srcs, PyObject *unused)
         t == &PyBool_Type || t == &PyArrayDescr_Type) {
         return Py_NewRef(obj); /* the usual plain arguments: sizes, scalars, axes, dtypes */
     }
+    if (t == &PyArray_Type) {
+        if (PyList_Append(srcs, obj) < 0) {
+            return NULL;
+        }
+        return Py_NewRef(obj);
+    }
     if (t == View_Type || t == Copy_Type ||
         (PyObject_TypeCheck(obj, &ArrayBase_Type) && ((ArrayBaseObject *)obj)->a != NULL)) {
         if (PyList_Append(srcs, obj) < 0) {
@@ -1892,7 +1898,7 @@ static PyObject *
 TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    if (nargs >= 1 && PyObject_TypeCheck(args[0], &ArrayBase_Type)) {
+    if (nargs >= 1 && IS_TAGGED(args[0])) {
         ArrayBaseObject *self = (ArrayBaseObject *)args[0];
         int temp = is_temporary((PyObject *)self);
         PyObject *out;
@@ -1909,15 +1915,15 @@ TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nar
              (m->direct != 3 || strict_copy(args + nargs, kwnames)))) {
             /* `x.ravel()`, `x.sum(axis=0)`, `x.astype(np.float32)`: NumPy's method, tagged here */
             PyObject *r;
-            if (nargs == 1 && nkw == 0) {
-                r = PyObject_CallMethodNoArgs(self->a, m->name);
+            PyObject *stack[SMALL_STACK];
+            stack[0] = self->a;
+            for (Py_ssize_t i = 1; i < nargs + nkw; i++) {
+                stack[i] = args[i];
+            }
+            if (m->unbound != NULL) { /* numpy.ndarray.<name>, found once */
+                r = PyObject_Vectorcall(m->unbound, stack, (size_t)nargs, kwnames);
             }
             else {
-                PyObject *stack[SMALL_STACK];
-                stack[0] = self->a;
-                for (Py_ssize_t i = 1; i < nargs + nkw; i++) {
-                    stack[i] = args[i];
-                }
                 r = PyObject_VectorcallMethod(m->name, stack, (size_t)nargs, kwnames);
             }
             if (r == NULL) {
@@ -2473,6 +2479,68 @@ Ufunc_fallback(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *k
     return r;
 }
 
+/* An out= value the compiled call may write into without a judgement: a Copy that nothing
+   else sees, or an ndarray (the caller's); a 1-tuple of one (NumPy's override protocol passes
+   its out so). Returns the target (borrowed), or NULL. */
+static PyObject *
+plain_out(PyObject *v)
+{
+    if (PyTuple_CheckExact(v)) {
+        if (PyTuple_GET_SIZE(v) != 1) {
+            return NULL;
+        }
+        v = PyTuple_GET_ITEM(v, 0);
+    }
+    if (Py_TYPE(v) == Copy_Type) {
+        ArrayBaseObject *c = (ArrayBaseObject *)v;
+        if (c->a == NULL || c->nviews != 0 || c->stale != NULL || c->policy != NULL ||
+            !PyArray_ISWRITEABLE((PyArrayObject *)c->a)) {
+            return NULL;
+        }
+        return v;
+    }
+    return Py_TYPE(v) == &PyArray_Type ? v : NULL;
+}
+
+/* `uf(*args, **kwargs)` unwrapped, run and tagged, as call_ufunc does for a call whose out= (if
+   any) is a plain_out; FALLBACK (no error set) when the Python path must judge. */
+static PyObject *
+ufunc_call_fast(PyObject *uf, PyObject *label, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    PyObject *given = NULL;
+    if (kwnames != NULL) {
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+            if (is_out_name(PyTuple_GET_ITEM(kwnames, i))) {
+                given = plain_out(args[nargs + i]);
+                if (given == NULL) {
+                    return FALLBACK;
+                }
+            }
+        }
+    }
+    PyObject *srcs = take_srcs();
+    if (srcs == NULL) {
+        return NULL;
+    }
+    PyObject *r = call_unwrapped(uf, args, nargs, kwnames, srcs, given != NULL);
+    PyObject *out = NULL;
+    if (r == FALLBACK) {
+        give_srcs(srcs);
+        return FALLBACK;
+    }
+    if (r != NULL) {
+        if (given != NULL && (r == given || r == unwrap(given))) {
+            out = Py_NewRef(given); /* NumPy returns its out: the object passed */
+        }
+        else {
+            out = wrap_any(r, srcs, label);
+        }
+        Py_DECREF(r);
+    }
+    give_srcs(srcs);
+    return out;
+}
+
 static PyObject *
 Ufunc_vectorcall(UfuncObject *u, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -2483,47 +2551,14 @@ Ufunc_vectorcall(UfuncObject *u, PyObject *const *args, size_t nargsf, PyObject 
     if (u->label == NULL && py_labels != NULL && load_labels(u->uf, &u->label, NULL, NULL) < 0) {
         return NULL;
     }
-    PyObject *given = NULL; /* out=: a Copy nothing else sees, or an ndarray */
-    if (kwnames != NULL) {
-        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
-            if (!is_out_name(PyTuple_GET_ITEM(kwnames, i))) {
-                continue;
-            }
-            PyObject *v = args[nargs + i];
-            if (Py_TYPE(v) == Copy_Type) {
-                ArrayBaseObject *c = (ArrayBaseObject *)v;
-                if (c->a == NULL || c->nviews != 0 || c->stale != NULL || c->policy != NULL ||
-                    !PyArray_ISWRITEABLE((PyArrayObject *)c->a)) {
-                    return Ufunc_fallback((PyObject *)u, args, nargsf, kwnames);
-                }
-            }
-            else if (Py_TYPE(v) != &PyArray_Type) {
-                return Ufunc_fallback((PyObject *)u, args, nargsf, kwnames);
-            }
-            given = v;
-        }
-    }
-    PyObject *srcs = take_srcs();
-    if (srcs == NULL) {
-        return NULL;
-    }
-    PyObject *r = call_unwrapped(u->uf, args, nargs, kwnames, srcs, given != NULL);
-    PyObject *out = NULL;
-    if (r == FALLBACK) {
-        give_srcs(srcs);
+    if (u->label == NULL) {
         return Ufunc_fallback((PyObject *)u, args, nargsf, kwnames);
     }
-    if (r != NULL) {
-        if (given != NULL && (r == given || r == unwrap(given))) {
-            out = Py_NewRef(given); /* NumPy returns its out: the object passed */
-        }
-        else {
-            out = wrap_any(r, srcs, u->label);
-        }
-        Py_DECREF(r);
+    PyObject *r = ufunc_call_fast(u->uf, u->label, args, nargs, kwnames);
+    if (r == FALLBACK) {
+        return Ufunc_fallback((PyObject *)u, args, nargsf, kwnames);
     }
-    give_srcs(srcs);
-    return out;
+    return r;
 }
 
 static PyObject *
@@ -2612,6 +2647,359 @@ static PyTypeObject Ufunc_Type = {
     .tp_members = Ufunc_members,
 };
 
+/* `numpy.sqrt(x)`, `numpy.concatenate([x, y])` on SafeArrays: NumPy's override protocols
+   (__array_ufunc__, __array_function__) answered in C for the plain calls, by the same
+   unwrap-call-tag path as the mirrored namespace; the others go to the Python methods. */
+
+static PyObject *ufunc_info = NULL;     /* NumPy ufunc -> (label, nin) */
+static PyObject *function_info = NULL;  /* NumPy function -> _labels(func) */
+static PyObject *call_name = NULL;      /* "__call__" */
+static PyTypeObject *np_ufunc_type = NULL;
+static Py_ssize_t dispatch_temp = PY_SSIZE_T_MAX; /* refcount of a temporary Copy in __array_function__ */
+
+/* Inputs of a ufunc that no other array library claims: tagged arrays, ndarrays, Python and
+   NumPy scalars (others may define __array_ufunc__: the Python method asks them). */
+static int
+known_inputs(PyObject *const *args, Py_ssize_t n)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = args[i];
+        PyTypeObject *t = Py_TYPE(x);
+        if (t == View_Type || t == Copy_Type || t == &PyArray_Type || t == &PyFloat_Type ||
+            t == &PyLong_Type || t == &PyBool_Type || t == &PyComplex_Type ||
+            PyArray_IsScalar(x, Generic)) {
+            continue;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+static PyObject *
+cached_info(PyObject *cache, PyObject *key, int ufunc)
+{
+    PyObject *info = PyDict_GetItemWithError(cache, key); /* borrowed */
+    if (info != NULL || PyErr_Occurred()) {
+        return info;
+    }
+    PyObject *labels = PyObject_CallOneArg(py_labels, key);
+    if (labels == NULL) {
+        return NULL;
+    }
+    if (ufunc) {
+        PyObject *nin = PyObject_GetAttrString(key, "nin");
+        if (nin == NULL) {
+            Py_DECREF(labels);
+            return NULL;
+        }
+        info = PyTuple_Pack(2, PyTuple_GET_ITEM(labels, 0), nin);
+        Py_DECREF(nin);
+        Py_DECREF(labels);
+    }
+    else {
+        info = labels;
+    }
+    if (info == NULL || PyDict_SetItem(cache, key, info) < 0) {
+        Py_XDECREF(info);
+        return NULL;
+    }
+    Py_DECREF(info);
+    return info; /* borrowed from the cache */
+}
+
+static PyObject *
+ArrayUfunc_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    /* (self, ufunc, method, *inputs, **kwargs) */
+    if (nargs >= 4 && !stale_reads && py_labels != NULL && Py_TYPE(args[1]) == np_ufunc_type &&
+        (args[2] == call_name || (PyUnicode_Check(args[2]) && PyUnicode_Compare(args[2], call_name) == 0))) {
+        PyObject *info = cached_info(ufunc_info, args[1], 1);
+        if (info == NULL) {
+            return NULL;
+        }
+        Py_ssize_t nin = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 1));
+        if (nargs - 3 == nin && known_inputs(args + 3, nin)) {
+            PyObject *r = ufunc_call_fast(args[1], PyTuple_GET_ITEM(info, 0), args + 3, nin, kwnames);
+            if (r != FALLBACK) {
+                return r;
+            }
+        }
+    }
+    return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+ArrayFunction_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    /* (self, func, types, args, kwargs) */
+    if (nargs != 5 || kwnames != NULL || !IS_TAGGED(args[0])) {
+        goto fallback;
+    }
+    PyObject *self = args[0], *func = args[1], *types = args[2], *fargs = args[3], *fkw = args[4];
+    if (recording) {
+        recorded = Py_REFCNT(self);
+        goto fallback;
+    }
+    if (stale_reads || py_labels == NULL || py_writes_into == NULL || !PyTuple_CheckExact(fargs) ||
+        !PyDict_CheckExact(fkw) || !PyTuple_Check(types)) {
+        goto fallback;
+    }
+    /* a Copy that may be a temporary: a result that shares its memory may own it, which the
+       Python method decides (after NumPy ran here: nothing is written on this path) */
+    int maybe_temp = Py_TYPE(self) == Copy_Type && Py_REFCNT(self) <= dispatch_temp;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(types); i++) {
+        PyObject *t = PyTuple_GET_ITEM(types, i);
+        if (t != (PyObject *)View_Type && t != (PyObject *)Copy_Type) {
+            goto fallback;
+        }
+    }
+    int writes = PyDict_Contains(py_writes_into, func);
+    if (writes != 0) {
+        if (writes < 0) {
+            PyErr_Clear();
+        }
+        goto fallback;
+    }
+    PyObject *info = cached_info(function_info, func, 0);
+    if (info == NULL) {
+        if (!PyErr_ExceptionMatches(PyExc_TypeError)) {
+            return NULL;
+        }
+        PyErr_Clear(); /* an unhashable callable */
+        goto fallback;
+    }
+    Py_ssize_t outpos = PyLong_AsSsize_t(PyTuple_GET_ITEM(info, 3));
+    Py_ssize_t n = PyTuple_GET_SIZE(fargs), nkw = PyDict_GET_SIZE(fkw);
+    if (n > outpos || n + nkw > SMALL_STACK) {
+        goto fallback;
+    }
+    PyObject *stack[SMALL_STACK];
+    for (Py_ssize_t i = 0; i < n; i++) {
+        stack[i] = PyTuple_GET_ITEM(fargs, i);
+    }
+    PyObject *kwn = NULL;
+    if (nkw) {
+        kwn = PyTuple_New(nkw);
+        if (kwn == NULL) {
+            return NULL;
+        }
+        PyObject *key, *value;
+        Py_ssize_t pos = 0, k = 0;
+        while (PyDict_Next(fkw, &pos, &key, &value)) {
+            if (is_out_name(key)) {
+                Py_DECREF(kwn);
+                goto fallback;
+            }
+            PyTuple_SET_ITEM(kwn, k, Py_NewRef(key));
+            stack[n + k++] = value;
+        }
+    }
+    PyObject *srcs = take_srcs();
+    if (srcs == NULL) {
+        Py_XDECREF(kwn);
+        return NULL;
+    }
+    PyObject *r = call_unwrapped(PyTuple_GET_ITEM(info, 4), stack, n, kwn, srcs, 0);
+    Py_XDECREF(kwn);
+    PyObject *out = NULL;
+    if (r != NULL) {
+        out = wrap_any(r, srcs, PyTuple_GET_ITEM(info, 0));
+        Py_DECREF(r);
+    }
+    give_srcs(srcs);
+    if (out != NULL && maybe_temp && Py_TYPE(out) != Copy_Type && !PyArray_IsScalar(out, Generic) &&
+        !PyFloat_CheckExact(out) && !PyLong_CheckExact(out) && !PyBool_Check(out)) {
+        Py_DECREF(out);
+        goto fallback;
+    }
+    return out;
+fallback:
+    return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+}
+
+static PyTypeObject ArrayUfunc_Type;
+
+static PyObject *
+ArrayProtocol_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *fallback;
+    if (!PyArg_ParseTuple(args, "O:ArrayProtocol", &fallback)) {
+        return NULL;
+    }
+    TaggedMethodObject *m = (TaggedMethodObject *)type->tp_alloc(type, 0);
+    if (m == NULL) {
+        return NULL;
+    }
+    m->fallback = Py_NewRef(fallback);
+    m->name = PyObject_GetAttrString(fallback, "__name__");
+    if (m->name == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    m->label = Py_NewRef(Py_None);
+    m->vectorcall = type == &ArrayUfunc_Type ? (vectorcallfunc)ArrayUfunc_vectorcall
+                                             : (vectorcallfunc)ArrayFunction_vectorcall;
+    return (PyObject *)m;
+}
+
+static PyTypeObject ArrayUfunc_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.ArrayUfunc",
+    .tp_doc = "SafeArray.__array_ufunc__: plain ufunc calls answered in C.",
+    .tp_basicsize = sizeof(TaggedMethodObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = TaggedMethod_descr_get,
+    .tp_new = ArrayProtocol_new,
+    .tp_dealloc = (destructor)TaggedMethod_dealloc,
+    .tp_getattro = (getattrofunc)FastAsarray_getattro,
+    .tp_repr = (reprfunc)TaggedMethod_repr,
+};
+
+static PyTypeObject ArrayFunction_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.ArrayFunction",
+    .tp_doc = "SafeArray.__array_function__: plain NumPy function calls answered in C.",
+    .tp_basicsize = sizeof(TaggedMethodObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = TaggedMethod_descr_get,
+    .tp_new = ArrayProtocol_new,
+    .tp_dealloc = (destructor)TaggedMethod_dealloc,
+    .tp_getattro = (getattrofunc)FastAsarray_getattro,
+    .tp_repr = (reprfunc)TaggedMethod_repr,
+};
+
+/* `np.asarray(x)` (x.__array__() with no dtype and no copy) for a caller that is neither
+   NumPy's nor pandas' Python code: _policy.handout in C for "allow" (the memory) and "warn"
+   (a read-only view); every other call goes to the Python __array__. */
+static PyObject *block_mode = NULL;     /* _policy._block_mode, a ContextVar */
+static PyObject *policy_module = NULL;  /* safearray._policy (its _global_mode) */
+static PyObject *global_mode_name = NULL;
+
+static int
+caller_is(PyObject *prefix1, PyObject *prefix2)
+{
+    PyObject *globals = PyEval_GetGlobals(); /* borrowed */
+    if (globals == NULL || !PyDict_Check(globals)) {
+        return 0;
+    }
+    PyObject *name = PyDict_GetItemWithError(globals, name_key);
+    if (name == NULL || !PyUnicode_Check(name)) {
+        PyErr_Clear();
+        return 0;
+    }
+    return PyUnicode_Tailmatch(name, prefix1, 0, PY_SSIZE_T_MAX, -1) == 1 ||
+           PyUnicode_Tailmatch(name, prefix2, 0, PY_SSIZE_T_MAX, -1) == 1;
+}
+
+static PyObject *numpy_prefix = NULL, *pandas_prefix = NULL;
+
+static PyObject *
+ArrayExport_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs < 1 || nargs > 2 || !IS_TAGGED(args[0]) || stale_reads || block_mode == NULL ||
+        (nargs == 2 && args[1] != Py_None)) {
+        goto fallback;
+    }
+    for (Py_ssize_t i = 0; kwnames != NULL && i < PyTuple_GET_SIZE(kwnames); i++) {
+        if (args[nargs + i] != Py_None) {
+            goto fallback; /* a dtype, or copy=True/False */
+        }
+    }
+    ArrayBaseObject *self = (ArrayBaseObject *)args[0];
+    if (self->a == NULL || caller_is(numpy_prefix, pandas_prefix)) {
+        goto fallback;
+    }
+    PyObject *mode = self->policy;
+    PyObject *owned = NULL;
+    if (mode == NULL || !PyUnicode_CheckExact(mode)) { /* none, or a guard's mark */
+        if (PyContextVar_Get(block_mode, NULL, &owned) < 0) {
+            return NULL;
+        }
+        if (owned == NULL || owned == Py_None) {
+            Py_XDECREF(owned);
+            owned = PyObject_GetAttr(policy_module, global_mode_name);
+            if (owned == NULL) {
+                return NULL;
+            }
+        }
+        mode = owned;
+    }
+    PyObject *r = NULL;
+    if (PyUnicode_Check(mode) && PyUnicode_CompareWithASCIIString(mode, "allow") == 0) {
+        r = Py_NewRef(self->a);
+    }
+    else if (PyUnicode_Check(mode) && PyUnicode_CompareWithASCIIString(mode, "warn") == 0) {
+        r = PyArray_View((PyArrayObject *)self->a, NULL, NULL);
+        if (r != NULL) {
+            PyArray_CLEARFLAGS((PyArrayObject *)r, NPY_ARRAY_WRITEABLE);
+        }
+    }
+    else {
+        Py_XDECREF(owned);
+        goto fallback; /* "raise": a View's memory is sealed, in Python */
+    }
+    Py_XDECREF(owned);
+    return r;
+fallback:
+    return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+configure_export(PyObject *module, PyObject *args)
+{
+    PyObject *var, *mod;
+    if (!PyArg_ParseTuple(args, "OO:configure_export", &var, &mod)) {
+        return NULL;
+    }
+    if (!PyContextVar_CheckExact(var)) {
+        PyErr_SetString(PyExc_TypeError, "configure_export() needs the policy's ContextVar");
+        return NULL;
+    }
+    Py_XSETREF(block_mode, Py_NewRef(var));
+    Py_XSETREF(policy_module, Py_NewRef(mod));
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+ArrayExport_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *fallback;
+    if (!PyArg_ParseTuple(args, "O:ArrayExport", &fallback)) {
+        return NULL;
+    }
+    TaggedMethodObject *m = (TaggedMethodObject *)type->tp_alloc(type, 0);
+    if (m == NULL) {
+        return NULL;
+    }
+    m->fallback = Py_NewRef(fallback);
+    m->name = PyUnicode_FromString("__array__");
+    m->label = Py_NewRef(Py_None);
+    m->vectorcall = (vectorcallfunc)ArrayExport_vectorcall;
+    return m->name == NULL ? (Py_DECREF(m), NULL) : (PyObject *)m;
+}
+
+static PyTypeObject ArrayExport_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.ArrayExport",
+    .tp_doc = "SafeArray.__array__: np.asarray(x) answered in C for the common callers.",
+    .tp_basicsize = sizeof(TaggedMethodObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = TaggedMethod_descr_get,
+    .tp_new = ArrayExport_new,
+    .tp_dealloc = (destructor)TaggedMethod_dealloc,
+    .tp_getattro = (getattrofunc)FastAsarray_getattro,
+    .tp_repr = (reprfunc)TaggedMethod_repr,
+};
+
 /* TaggedAttribute: `x.T`, `x.real`, ... tagged without a Python frame. */
 
 static PyObject *
@@ -2621,7 +3009,7 @@ TaggedAttribute_descr_get(TaggedMethodObject *m, PyObject *obj, PyObject *type)
         Py_INCREF(m);
         return (PyObject *)m;
     }
-    if (!PyObject_TypeCheck(obj, &ArrayBase_Type) || ((ArrayBaseObject *)obj)->a == NULL) {
+    if (!IS_TAGGED(obj) || ((ArrayBaseObject *)obj)->a == NULL) {
         return PyObject_CallOneArg(m->fallback, obj);
     }
     int temp = is_temporary(obj);
@@ -2779,6 +3167,19 @@ configure_functions(PyObject *module, PyObject *args)
     Py_XSETREF(py_writes_into, Py_NewRef(writes));
     Py_XSETREF(py_labels, Py_NewRef(labels));
     Py_XSETREF(py_ufunc_call, Py_NewRef(ufunc_call));
+    Py_RETURN_NONE;
+}
+
+/* set_dispatch_temp(n): the reference count of a temporary Copy as __array_function__ sees
+   it (calibrated at import); a Copy seen with at most n goes to the Python method. */
+static PyObject *
+set_dispatch_temp(PyObject *module, PyObject *arg)
+{
+    Py_ssize_t n = PyLong_AsSsize_t(arg);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    dispatch_temp = n;
     Py_RETURN_NONE;
 }
 
@@ -3318,6 +3719,10 @@ static PyMethodDef module_methods[] = {
      "configure_stale(wrote, stale_source, stale_read): the judge of stale Views"},
     {"configure_functions", configure_functions, METH_VARARGS,
      "configure_functions(labels, ufunc_call, writes_into): the Python halves of TaggedFunction and UfuncBase"},
+    {"configure_export", configure_export, METH_VARARGS,
+     "configure_export(block_mode, policy_module): what the compiled __array__ reads the policy from"},
+    {"set_dispatch_temp", set_dispatch_temp, METH_O,
+     "set_dispatch_temp(n): the reference count of a temporary Copy seen by __array_function__"},
     {"enable_vectorcall", enable_vectorcall, METH_O,
      "enable_vectorcall(cls): calls of cls's instances go straight to UfuncBase's call"},
     {"any_stale", any_stale, METH_O, "any_stale(arrays): whether a tagged array of the list is stale"},
@@ -3368,6 +3773,9 @@ PyInit__speedups(void)
         {"ItemIterator", &ItemIter_Type},
         {"TaggedFunction", &TaggedFunction_Type},
         {"UfuncBase", &Ufunc_Type},
+        {"ArrayUfunc", &ArrayUfunc_Type},
+        {"ArrayFunction", &ArrayFunction_Type},
+        {"ArrayExport", &ArrayExport_Type},
     };
     array_callers = PyTuple_New(0);  /* until _array.py gives _ARRAY_CALLERS */
     name_key = PyUnicode_InternFromString("__name__");
@@ -3395,7 +3803,22 @@ PyInit__speedups(void)
     }
     PyObject *numpy = PyImport_ImportModule("numpy");
     np_array = numpy == NULL ? NULL : PyObject_GetAttrString(numpy, "array");
+    PyObject *add = numpy == NULL ? NULL : PyObject_GetAttrString(numpy, "add");
+    np_ufunc_type = add == NULL ? NULL : Py_TYPE(add);
+    Py_XDECREF(add);
     Py_XDECREF(numpy);
+    ufunc_info = PyDict_New();
+    function_info = PyDict_New();
+    call_name = PyUnicode_InternFromString("__call__");
+    numpy_prefix = PyUnicode_InternFromString("numpy.");
+    pandas_prefix = PyUnicode_InternFromString("pandas.");
+    global_mode_name = PyUnicode_InternFromString("_global_mode");
+    if (numpy_prefix == NULL || pandas_prefix == NULL || global_mode_name == NULL) {
+        return NULL;
+    }
+    if (ufunc_info == NULL || function_info == NULL || call_name == NULL || np_ufunc_type == NULL) {
+        return NULL;
+    }
     if (out_name == NULL || order_k == NULL || np_array == NULL) {
         return NULL;
     }
