@@ -64,7 +64,7 @@ _warn_uncovered = _policy.warn_uncovered
 _SETITEM, _INPLACE, _METHOD, _ARGUMENT = _policy.SETITEM, _policy.INPLACE, _policy.METHOD, _policy.ARGUMENT
 OpName = _policy.OpName
 
-# The namespace returned by ``__array_namespace__``; set by ``safearray/__init__.py``.
+# The namespace returned by ``__array_namespace__`` (safearray.array_api, imported on first use).
 _namespace: Any = None
 
 # The compiled hot core (safearray/_speedups.c), unless it is missing or disabled with
@@ -1777,12 +1777,13 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     def __array_namespace__(self, *, api_version: str | None = None) -> Any:
         """The Array API namespace of safearray (:mod:`safearray.array_api`)."""
-        if api_version is not None and api_version not in _namespace.SUPPORTED_VERSIONS:
+        namespace = _namespace if _namespace is not None else _array_api()
+        if api_version is not None and api_version not in namespace.SUPPORTED_VERSIONS:
             raise SafeArrayValueError(
                 f"api_version={api_version!r} is not supported; use one of "
-                f"{', '.join(_namespace.SUPPORTED_VERSIONS)} or None."
+                f"{', '.join(namespace.SUPPORTED_VERSIONS)} or None."
             )
-        return _namespace
+        return namespace
 
     def __dlpack__(
         self,
@@ -2661,6 +2662,15 @@ def _held_by_caller(obj: object, depth: int) -> bool:
     """
     frame = sys._getframe(depth + 1)
     return any(v is obj for v in frame.f_locals.values())
+
+
+def _array_api() -> Any:
+    """:mod:`safearray.array_api`, imported on the first ``__array_namespace__``."""
+    global _namespace
+    from . import array_api
+
+    _namespace = array_api
+    return array_api
 
 
 def _rebuild(a: NDArray[Any]) -> Copy:
