@@ -992,8 +992,11 @@ def _method(name: str) -> Callable[..., Any]:
     meth = getattr(_ndarray, name)
     opname = OpName(f".{name}()")
     outname = OpName(f".{name}(out=...)")
-    # among the arguments after self (negative: none)
-    outpos = -1 if name in _OUT_NOT_BY_POSITION else out_position(meth, like=getattr(np, name, None)) - 1
+    # where ``out`` comes among the arguments after self (negative: nowhere), read from the
+    # signature at the first call with an argument (``import safearray`` reads none): until
+    # then 0, so that such a call takes the branch that reads it
+    outpos = -1 if name in _OUT_NOT_BY_POSITION else 0
+    known = outpos < 0
 
     def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy
@@ -1007,6 +1010,7 @@ def _method(name: str) -> Callable[..., Any]:
         return method(self, *args, **kwargs)
 
     def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
+        nonlocal outpos, known
         if not args and not kwargs:
             return _wrap1(meth(self._a), self, opname)
         srcs: list[Any] = [self]
@@ -1014,7 +1018,11 @@ def _method(name: str) -> Callable[..., Any]:
         if args:
             unwrapped = [_unwrap(x, srcs) for x in args]
             if 0 <= outpos < len(args):
-                unwrapped[outpos] = _unwrap_out(args[outpos], srcs, written, outname)
+                if not known:
+                    outpos = out_position(meth, like=getattr(np, name, None)) - 1
+                    known = True
+                if 0 <= outpos < len(args):
+                    unwrapped[outpos] = _unwrap_out(args[outpos], srcs, written, outname)
             args = tuple(unwrapped)
         if kwargs:
             kwargs = _unwrap_kwargs(kwargs, srcs, written, outname)

@@ -78,9 +78,17 @@ def _count(items: tuple[Any, ...], i: int) -> int:
     return _getrefcount(items[i])
 
 
-#: Where ``reduce``, ``accumulate`` and ``reduceat`` take ``out`` by position.
-_REDUCE_OUT, _ACCUMULATE_OUT, _REDUCEAT_OUT = (
-    ufunc_method_out("reduce"), ufunc_method_out("accumulate"), ufunc_method_out("reduceat"))
+#: Where ``reduce``, ``accumulate`` and ``reduceat`` take ``out`` by position: read from their
+#: signatures by the first call with arguments (:func:`_method_outs`; 0 until then).
+_REDUCE_OUT = _ACCUMULATE_OUT = _REDUCEAT_OUT = 0
+
+
+def _method_outs() -> tuple[int, int, int]:
+    global _REDUCE_OUT, _ACCUMULATE_OUT, _REDUCEAT_OUT
+    _REDUCE_OUT, _ACCUMULATE_OUT, _REDUCEAT_OUT = outs = (  # pyright: ignore[reportConstantRedefinition]
+        ufunc_method_out("reduce"), ufunc_method_out("accumulate"), ufunc_method_out("reduceat"))
+    return outs
+
 
 #: ``ufunc.__call__`` records the reference counts of its outputs here while calibrating.
 _OUT_SEEN: list[int] | None = None
@@ -153,19 +161,25 @@ class ufunc(metaclass=_UfuncType):
     def reduce(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.reduce`."""
         if len(args) > _REDUCE_OUT:  # ``sa.add.reduce(x, 0, None, out)``
-            return call_ufunc(self._uf, "reduce", args, kwargs, None, _REDUCE_OUT)
+            pos = _REDUCE_OUT or _method_outs()[0]
+            if len(args) > pos:
+                return call_ufunc(self._uf, "reduce", args, kwargs, None, pos)
         return call_ufunc(self._uf, "reduce", args, kwargs)
 
     def accumulate(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.accumulate`."""
         if len(args) > _ACCUMULATE_OUT:
-            return call_ufunc(self._uf, "accumulate", args, kwargs, None, _ACCUMULATE_OUT)
+            pos = _ACCUMULATE_OUT or _method_outs()[1]
+            if len(args) > pos:
+                return call_ufunc(self._uf, "accumulate", args, kwargs, None, pos)
         return call_ufunc(self._uf, "accumulate", args, kwargs)
 
     def reduceat(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.reduceat`."""
         if len(args) > _REDUCEAT_OUT:
-            return call_ufunc(self._uf, "reduceat", args, kwargs, None, _REDUCEAT_OUT)
+            pos = _REDUCEAT_OUT or _method_outs()[2]
+            if len(args) > pos:
+                return call_ufunc(self._uf, "reduceat", args, kwargs, None, pos)
         return call_ufunc(self._uf, "reduceat", args, kwargs)
 
     def outer(self, *args: Any, **kwargs: Any) -> Any:
