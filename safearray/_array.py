@@ -27,7 +27,11 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, SupportsIndex, cast, ov
 
 import numpy as np
 from numpy.typing import NDArray
-from typing_extensions import Self, TypeVar
+
+if sys.version_info >= (3, 13):  # what typing_extensions gives there: not imported with safearray
+    from typing import Self, TypeVar
+else:
+    from typing_extensions import Self, TypeVar
 
 from . import _policy, _stale
 from ._errors import CopyRequiredError, ReadOnlyError, SafeArrayTypeError, SafeArrayValueError

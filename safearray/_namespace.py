@@ -12,7 +12,6 @@ with one :class:`~safearray.UncoveredWarning`: what NumPy runs, safearray runs.
 from __future__ import annotations
 
 import functools
-import mmap
 import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, cast
@@ -445,6 +444,8 @@ class _MemmapType(type):
     """``isinstance(x, sa.memmap)`` holds for the tagged arrays whose memory is a mapped file."""
 
     def __instancecheck__(cls, obj: object) -> bool:
+        import mmap
+
         return isinstance(obj, SafeArray) and isinstance(memory_root(obj), mmap.mmap)
 
 

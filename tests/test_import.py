@@ -12,7 +12,9 @@ from typing import Any
 
 #: Modules that ``import safearray`` must not import unless ``import numpy`` does.
 LAZY = ("numpy.testing", "numpy.random", "numpy.polynomial", "numpy.fft", "numpy.strings", "zipfile",
-        "unittest", "safearray.array_api", "safearray._random")
+        "unittest", "difflib", "sysconfig", "importlib.abc", "safearray.array_api", "safearray._random")
+#: From Python 3.13, typing has all that safearray takes from typing_extensions at run time.
+LAZY_HERE = LAZY + (("typing_extensions",) if sys.version_info >= (3, 13) else ())
 
 
 def run(code: str) -> Any:
@@ -33,7 +35,7 @@ def test_import_safearray_leaves_numpys_lazy_submodules_unimported() -> None:
     """)
     alone, with_safearray = set(modules["numpy"]), set(modules["safearray"])
     assert "safearray._array" in with_safearray
-    for name in LAZY:
+    for name in LAZY_HERE:
         if name not in alone:  # NumPy 2.0-2.5 import some of them (zipfile...) themselves
             assert name not in with_safearray, f"import safearray imports {name}"
 
@@ -107,3 +109,12 @@ def test_old_pickles_of_generators_still_load() -> None:
 
     assert getattr(_namespace, "Generator") is sa.random.Generator
     assert getattr(_namespace, "RandomState") is sa.random.RandomState
+
+
+def test_the_hooks_loader_is_an_importlib_loader() -> None:
+    """safearray/_hook.py takes the Loader ABC from where importlib.abc defines it."""
+    import importlib.abc
+
+    from safearray import _hook
+
+    assert issubclass(_hook._Loader, importlib.abc.Loader)  # pyright: ignore[reportPrivateUsage]
