@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as _numpy
 
-from . import _array, _namespace, _selftest, array_api
+from . import _array, _namespace, _selftest
 from ._array import Copy, SafeArray, View
 from ._creation import array, asarray, may_share_memory, readonly, shares_memory
 from ._errors import (
@@ -47,7 +47,9 @@ from ._hook import install, uninstall
 from ._policy import MODES, get_policy, policy, set_policy
 from ._selftest import diagnostics
 
-if TYPE_CHECKING:  # the mirrored functions whose tag is known before run time
+if TYPE_CHECKING:
+    from . import array_api as array_api  # imported on first use (see __getattr__)
+    # the mirrored functions whose tag is known before run time
     from ._typed import (
         arange as arange,
         broadcast_to as broadcast_to,
@@ -103,15 +105,21 @@ if TYPE_CHECKING:  # for annotations; at run time NumPy's ndarray counts too (_a
     ndarray = SafeArray
 else:
     ndarray = _array.NDARRAY
-_array._namespace = array_api
 _selftest.run()  # every check, once, on this interpreter: a DetectionWarning names those off
 
 
 def __getattr__(name: str) -> Any:
-    value = _namespace.lookup(name)
+    # NumPy's namespace is mirrored name by name on first use, and the Array API namespace is
+    # imported then too: ``import safearray`` imports neither numpy.testing nor numpy.random
+    if name == "array_api":
+        import importlib
+
+        value = importlib.import_module(f"{__name__}.array_api")
+    else:
+        value = _namespace.lookup(name)
     globals()[name] = value  # cache: the next lookup is a plain module attribute
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_namespace.MIRROR))
+    return sorted(set(globals()) | set(_namespace.MIRROR) | {"array_api"})

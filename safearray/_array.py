@@ -27,7 +27,11 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, SupportsIndex, cast, ov
 
 import numpy as np
 from numpy.typing import NDArray
-from typing_extensions import Self, TypeVar
+
+if sys.version_info >= (3, 13):  # what typing_extensions gives there: not imported with safearray
+    from typing import Self, TypeVar
+else:
+    from typing_extensions import Self, TypeVar
 
 from . import _policy, _stale
 from ._errors import CopyRequiredError, ReadOnlyError, SafeArrayTypeError, SafeArrayValueError
@@ -64,7 +68,7 @@ _warn_uncovered = _policy.warn_uncovered
 _SETITEM, _INPLACE, _METHOD, _ARGUMENT = _policy.SETITEM, _policy.INPLACE, _policy.METHOD, _policy.ARGUMENT
 OpName = _policy.OpName
 
-# The namespace returned by ``__array_namespace__``; set by ``safearray/__init__.py``.
+# The namespace returned by ``__array_namespace__`` (safearray.array_api, imported on first use).
 _namespace: Any = None
 
 # The compiled hot core (safearray/_speedups.c), unless it is missing or disabled with
@@ -988,8 +992,11 @@ def _method(name: str) -> Callable[..., Any]:
     meth = getattr(_ndarray, name)
     opname = OpName(f".{name}()")
     outname = OpName(f".{name}(out=...)")
-    # among the arguments after self (negative: none)
-    outpos = -1 if name in _OUT_NOT_BY_POSITION else out_position(meth, like=getattr(np, name, None)) - 1
+    # where ``out`` comes among the arguments after self (negative: nowhere), read from the
+    # signature at the first call with an argument (``import safearray`` reads none): until
+    # then 0, so that such a call takes the branch that reads it
+    outpos = -1 if name in _OUT_NOT_BY_POSITION else 0
+    known = outpos < 0
 
     def adopting(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
         # pure-Python core: a View of a temporary Copy that nothing else sees is a Copy
@@ -1003,6 +1010,7 @@ def _method(name: str) -> Callable[..., Any]:
         return method(self, *args, **kwargs)
 
     def method(self: SafeArray, *args: Any, **kwargs: Any) -> Any:
+        nonlocal outpos, known
         if not args and not kwargs:
             return _wrap1(meth(self._a), self, opname)
         srcs: list[Any] = [self]
@@ -1010,7 +1018,11 @@ def _method(name: str) -> Callable[..., Any]:
         if args:
             unwrapped = [_unwrap(x, srcs) for x in args]
             if 0 <= outpos < len(args):
-                unwrapped[outpos] = _unwrap_out(args[outpos], srcs, written, outname)
+                if not known:
+                    outpos = out_position(meth, like=getattr(np, name, None)) - 1
+                    known = True
+                if 0 <= outpos < len(args):
+                    unwrapped[outpos] = _unwrap_out(args[outpos], srcs, written, outname)
             args = tuple(unwrapped)
         if kwargs:
             kwargs = _unwrap_kwargs(kwargs, srcs, written, outname)
@@ -1773,12 +1785,13 @@ class SafeArray(_Base, Generic[ScalarT_co]):
 
     def __array_namespace__(self, *, api_version: str | None = None) -> Any:
         """The Array API namespace of safearray (:mod:`safearray.array_api`)."""
-        if api_version is not None and api_version not in _namespace.SUPPORTED_VERSIONS:
+        namespace = _namespace if _namespace is not None else _array_api()
+        if api_version is not None and api_version not in namespace.SUPPORTED_VERSIONS:
             raise SafeArrayValueError(
                 f"api_version={api_version!r} is not supported; use one of "
-                f"{', '.join(_namespace.SUPPORTED_VERSIONS)} or None."
+                f"{', '.join(namespace.SUPPORTED_VERSIONS)} or None."
             )
-        return _namespace
+        return namespace
 
     def __dlpack__(
         self,
@@ -2699,6 +2712,15 @@ def _held_by_caller(obj: object, depth: int) -> bool:
     """
     frame = sys._getframe(depth + 1)
     return any(v is obj for v in frame.f_locals.values())
+
+
+def _array_api() -> Any:
+    """:mod:`safearray.array_api`, imported on the first ``__array_namespace__``."""
+    global _namespace
+    from . import array_api
+
+    _namespace = array_api
+    return array_api
 
 
 def _rebuild(a: NDArray[Any]) -> Copy:

@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import builtins
 import functools
-import importlib.abc
 import importlib.machinery
 import os
 import sys
-import sysconfig
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, cast
 
 from ._errors import SafeArrayValueError, UncoveredWarning
+
+try:  # importlib.abc.Loader itself, defined there (CPython 3.10+), without the rest of importlib.abc
+    from importlib._abc import Loader as _LoaderABC
+except ImportError:  # pragma: no cover - another implementation
+    from importlib.abc import Loader as _LoaderABC
 
 __all__ = ["install", "uninstall", "Selection", "safe_builtins", "active"]
 
@@ -48,6 +51,8 @@ def _under(path: str, root: str) -> bool:
 
 def _never_dirs() -> tuple[str, ...]:
     """Where installed code lives: the standard library, site-packages, NumPy, safearray."""
+    import sysconfig
+
     dirs: set[str] = set()
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         value = sysconfig.get_paths().get(key)
@@ -193,7 +198,7 @@ def safe_builtins() -> dict[str, Any]:
     return _BUILTINS
 
 
-class _Loader(importlib.abc.Loader):
+class _Loader(_LoaderABC):
     """A loader that runs the wrapped loader's module with :func:`safe_builtins`."""
 
     def __init__(self, loader: Any) -> None:

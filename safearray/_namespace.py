@@ -1,4 +1,5 @@
-"""The ``safearray.<name>`` mirror of the ``numpy`` namespace, generated from NumPy at import.
+"""The ``safearray.<name>`` mirror of the ``numpy`` namespace, generated from NumPy name by
+name, on each name's first use (:data:`MIRROR`).
 
 Every NumPy function becomes one generic wrapper (unwrap -> NumPy -> tag by
 memory, :func:`safearray._array.call_function`); every ufunc becomes a
@@ -11,7 +12,6 @@ with one :class:`~safearray.UncoveredWarning`: what NumPy runs, safearray runs.
 from __future__ import annotations
 
 import functools
-import mmap
 import types
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
@@ -41,7 +41,6 @@ from ._array import (
     call_ufunc,
     ufunc_method_out,
     WRITES_INTO,
-    writes_into,
 )
 from ._policy import OpName, export, policy, warn_uncovered
 
@@ -80,9 +79,17 @@ def _count(items: tuple[Any, ...], i: int) -> int:
     return _getrefcount(items[i])
 
 
-#: Where ``reduce``, ``accumulate`` and ``reduceat`` take ``out`` by position.
-_REDUCE_OUT, _ACCUMULATE_OUT, _REDUCEAT_OUT = (
-    ufunc_method_out("reduce"), ufunc_method_out("accumulate"), ufunc_method_out("reduceat"))
+#: Where ``reduce``, ``accumulate`` and ``reduceat`` take ``out`` by position: read from their
+#: signatures by the first call with arguments (:func:`_method_outs`; 0 until then).
+_REDUCE_OUT = _ACCUMULATE_OUT = _REDUCEAT_OUT = 0
+
+
+def _method_outs() -> tuple[int, int, int]:
+    global _REDUCE_OUT, _ACCUMULATE_OUT, _REDUCEAT_OUT
+    _REDUCE_OUT, _ACCUMULATE_OUT, _REDUCEAT_OUT = outs = (  # pyright: ignore[reportConstantRedefinition]
+        ufunc_method_out("reduce"), ufunc_method_out("accumulate"), ufunc_method_out("reduceat"))
+    return outs
+
 
 #: ``ufunc.__call__`` records the reference counts of its outputs here while calibrating.
 _OUT_SEEN: list[int] | None = None
@@ -161,19 +168,25 @@ class ufunc(_UfuncBase, metaclass=_UfuncType):
     def reduce(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.reduce`."""
         if len(args) > _REDUCE_OUT:  # ``sa.add.reduce(x, 0, None, out)``
-            return call_ufunc(self._uf, "reduce", args, kwargs, None, _REDUCE_OUT)
+            pos = _REDUCE_OUT or _method_outs()[0]
+            if len(args) > pos:
+                return call_ufunc(self._uf, "reduce", args, kwargs, None, pos)
         return call_ufunc(self._uf, "reduce", args, kwargs)
 
     def accumulate(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.accumulate`."""
         if len(args) > _ACCUMULATE_OUT:
-            return call_ufunc(self._uf, "accumulate", args, kwargs, None, _ACCUMULATE_OUT)
+            pos = _ACCUMULATE_OUT or _method_outs()[1]
+            if len(args) > pos:
+                return call_ufunc(self._uf, "accumulate", args, kwargs, None, pos)
         return call_ufunc(self._uf, "accumulate", args, kwargs)
 
     def reduceat(self, *args: Any, **kwargs: Any) -> Any:
         """Tagged :meth:`numpy.ufunc.reduceat`."""
         if len(args) > _REDUCEAT_OUT:
-            return call_ufunc(self._uf, "reduceat", args, kwargs, None, _REDUCEAT_OUT)
+            pos = _REDUCEAT_OUT or _method_outs()[2]
+            if len(args) > pos:
+                return call_ufunc(self._uf, "reduceat", args, kwargs, None, pos)
         return call_ufunc(self._uf, "reduceat", args, kwargs)
 
     def outer(self, *args: Any, **kwargs: Any) -> Any:
@@ -300,185 +313,6 @@ def _mirror(obj: Any, qualname: str) -> Any:
     if callable(obj) and not isinstance(obj, scalar):
         return wrap_function(obj, qualname)
     return obj
-
-
-# ----------------------------------------------------------------------------------
-# np.random: Generators whose results are Copies
-
-
-def _method_caller(kind: str, name: str, numpy_method: Any) -> Callable[..., Any]:
-    """A function ``f(obj, *args, **kwargs)`` calling ``obj.<name>``, labelled ``random.<kind>.<name>``.
-
-    Made once per method name, so that the calls of every Generator share one
-    function (a bound method per call would be a new callable each time). Its signature is
-    NumPy's method's (``obj`` in the place of ``self``), so that a positional ``out``
-    (``rng.random(None, "f8", v)``) is found and judged as ``out=`` is.
-    """
-    key = (kind, name)
-    caller = _CALLERS.get(key)
-    if caller is None:
-
-        def call(obj: Any, *args: Any, **kwargs: Any) -> Any:
-            return getattr(obj, name)(*args, **kwargs)
-
-        call.__name__ = call.__qualname__ = f"random.{kind}.{name}"
-        setattr(call, "__wrapped__", numpy_method)  # what inspect.signature reads
-        caller = _CALLERS[key] = call
-    return caller
-
-
-_CALLERS: dict[tuple[str, str], Callable[..., Any]] = {}
-
-
-class _NumPysToo(type):
-    """The metaclass of :class:`Generator` and :class:`RandomState`: ``isinstance(x,
-    sa.random.Generator)`` holds for NumPy's own Generators too, as drop-in code that checks
-    a NumPy object against ``np.random.Generator`` expects."""
-
-    _numpy: type
-
-    def __instancecheck__(cls, obj: object) -> bool:
-        return isinstance(obj, cls._numpy)
-
-    def __subclasscheck__(cls, sub: type) -> bool:
-        return issubclass(sub, cls._numpy)
-
-
-def _delegate(cls: Any, kind: str) -> None:
-    """Give ``cls`` every public method of NumPy's ``cls._numpy``, run on the NumPy object it
-    holds (``self._g``, which shares its bit generator) with the results tagged: NumPy's own
-    code calls NumPy's methods on that object, never these."""
-    for name in dir(cls._numpy):
-        attr = getattr(cls._numpy, name)
-        if name.startswith("_") or name in vars(cls) or not callable(attr):
-            continue
-        caller = _method_caller(kind, name, attr)
-
-        def method(self: Any, *args: Any, __caller: Callable[..., Any] = caller, **kwargs: Any) -> Any:
-            return call_function(__caller, (self._g, *args), kwargs)
-
-        method.__name__ = name
-        method.__qualname__ = f"{cls.__name__}.{name}"
-        method.__doc__ = (f":meth:`numpy.random.{kind}.{name}`, run on NumPy's {kind}; arrays "
-                          f"come back as Copies (see NumPy's documentation of the method).")
-        setattr(cls, name, method)
-
-
-class Generator(np.random.Generator, metaclass=_NumPysToo):
-    """A :class:`numpy.random.Generator` whose results are Copies.
-
-    It is a NumPy Generator (SciPy and other libraries accept it as one), and
-    ``isinstance(x, sa.random.Generator)`` holds for NumPy's Generators too. ``shuffle``
-    writes into its argument, so it goes through the write policy; ``out=`` arguments
-    (``rng.random(out=x)``) are judged writes that return ``x`` itself.
-
-    Examples
-    --------
-    >>> import safearray as sa
-    >>> rng = sa.random.default_rng(0)
-    >>> type(rng.normal(size=3)).__name__
-    'Copy'
-    """
-
-    __slots__ = ("_g",)
-    _g: np.random.Generator
-    _numpy = np.random.Generator
-
-    def __init__(self, bit_generator: Any) -> None:
-        if type(bit_generator) is Generator:
-            bit_generator = bit_generator._g
-        inner = bit_generator if isinstance(bit_generator, np.random.Generator) else (
-            np.random.Generator(bit_generator))
-        np.random.Generator.__init__(self, inner.bit_generator)
-        self._g = inner
-
-    def shuffle(self, x: Any, axis: int = 0) -> None:
-        """Shuffle ``x`` in place (a checked write), as NumPy's ``shuffle``."""
-        call_function(_shuffle, (self._g, x), {"axis": axis})
-
-    def spawn(self, n_children: int) -> list[np.random.Generator]:
-        """Independent child Generators (safearray's), as :meth:`numpy.random.Generator.spawn`."""
-        return [Generator(g) for g in self._g.spawn(n_children)]
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Generator, (self._g,))
-
-
-class RandomState(np.random.RandomState, metaclass=_NumPysToo):
-    """NumPy's legacy :class:`numpy.random.RandomState` whose results are Copies.
-
-    It is a NumPy RandomState, and ``isinstance(x, sa.random.RandomState)`` holds for
-    NumPy's own (``np.random.mtrand._rand``, ...).
-
-    Examples
-    --------
-    >>> import safearray as sa
-    >>> type(sa.random.RandomState(0).uniform(size=2)).__name__
-    'Copy'
-    """
-
-    __slots__ = ("_g",)
-    _g: np.random.RandomState
-    _numpy = np.random.RandomState
-
-    def __init__(self, seed: Any = None) -> None:
-        if type(seed) is RandomState:
-            seed = seed._g
-        inner = seed if isinstance(seed, np.random.RandomState) else np.random.RandomState(seed)
-        np.random.RandomState.__init__(self, getattr(inner, "_bit_generator"))
-        self._g = inner
-
-    def shuffle(self, x: Any) -> None:
-        """Shuffle ``x`` in place (a checked write), as NumPy's ``shuffle``."""
-        call_function(_legacy_shuffle_of, (self._g, x), {})
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (RandomState, (self._g,))
-
-
-def _shuffle(gen: np.random.Generator, x: Any, axis: int = 0) -> None:
-    gen.shuffle(x, axis=axis)
-
-
-def _legacy_shuffle_of(state: np.random.RandomState, x: Any) -> None:
-    state.shuffle(x)
-
-
-def _default_rng(seed: Any = None) -> Generator:
-    """A :class:`Generator` from :func:`numpy.random.default_rng` (a Generator given is returned).
-
-    Examples
-    --------
-    >>> import safearray as sa
-    >>> sa.random.default_rng(42).integers(0, 10, size=3).shape
-    (3,)
-    """
-    if type(seed) is Generator:
-        return seed
-    return Generator(np.random.default_rng(seed))
-
-
-def _make_random() -> _Module:
-    mod = _Module("random", np.random)
-    mod.default_rng = _default_rng  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
-    mod.Generator = Generator  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
-    mod.RandomState = RandomState  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
-    mod.shuffle = wrap_function(_legacy_shuffle, "random.shuffle")  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
-    return mod
-
-
-def _legacy_shuffle(x: Any) -> None:
-    np.random.shuffle(x)
-
-
-_shuffle.__name__ = "random.Generator.shuffle"
-_legacy_shuffle.__name__ = "random.shuffle"
-_legacy_shuffle_of.__name__ = "random.RandomState.shuffle"
-writes_into(_shuffle, 1, "x")
-writes_into(_legacy_shuffle, 0, "x")
-writes_into(_legacy_shuffle_of, 1, "x")
-_delegate(Generator, "Generator")
-_delegate(RandomState, "RandomState")
 
 
 # ----------------------------------------------------------------------------------
@@ -632,6 +466,8 @@ class _MemmapType(type):
     """``isinstance(x, sa.memmap)`` holds for the tagged arrays whose memory is a mapped file."""
 
     def __instancecheck__(cls, obj: object) -> bool:
+        import mmap
+
         return isinstance(obj, SafeArray) and isinstance(memory_root(obj), mmap.mmap)
 
 
@@ -704,38 +540,175 @@ def _nditer(op: Any, *args: Any, **kwargs: Any) -> Any:
     return np.nditer(operands, *args, **kwargs)
 
 
-def _build() -> dict[str, Any]:
-    mirror: dict[str, Any] = {}
-    mirrored: dict[int, Any] = {}  # id of NumPy's object -> its mirror (NumPy's objects live on)
-    for name in np.__all__:
-        if name in UNCOVERED or name.startswith("_"):
-            continue
-        obj = getattr(np, name)
-        if name in _WRAPPED_MODULES:
-            mirror[name] = _Module(name, obj)
-        elif name in _PASSED_MODULES or isinstance(obj, types.ModuleType):
-            if name not in ("random", "lib"):
-                mirror[name] = obj
-        elif name in ("r_", "c_", "mgrid", "ogrid"):
-            mirror[name] = _IndexTrick(obj)
-        elif id(obj) in mirrored:  # an alias (bitwise_not is invert): the same object again
-            mirror[name] = mirrored[id(obj)]
-        else:
-            mirror[name] = mirrored[id(obj)] = _mirror(obj, name)
-    mirror["random"] = _make_random()
-    mirror["lib"] = _make_lib(mirror["emath"])
-    functools.update_wrapper(_load, np.load)
-    mirror["load"] = _load
-    mirror["memmap"] = memmap
-    mirror["vectorize"] = vectorize
-    mirror["ndarray"] = NDARRAY
-    mirror["ufunc"] = ufunc
-    mirror["frompyfunc"] = _frompyfunc
-    mirror["nditer"] = _nditer
+#: The names made by their own builders (their NumPy objects are not wrapped generically).
+_SPECIAL: dict[str, Callable[[], Any]] = {
+    "random": lambda: _random().make_random(),
+    "lib": lambda: _make_lib(MIRROR["emath"]),
+    "load": lambda: _load,
+    "memmap": lambda: memmap,
+    "vectorize": lambda: vectorize,
+    "ndarray": lambda: NDARRAY,
+    "ufunc": lambda: ufunc,
+    "frompyfunc": lambda: _frompyfunc,
+    "nditer": lambda: _nditer,
+}
+_INDEX_TRICKS = frozenset({"r_", "c_", "mgrid", "ogrid"})
+functools.update_wrapper(_load, np.load)
+
+
+def _random() -> Any:
+    from . import _random
+
+    return _random
+
+
+def _names() -> tuple[str, ...]:
+    """The mirror's names, in NumPy's order (``numpy.__all__``), without building anything."""
+    names = [name for name in np.__all__
+             if name not in UNCOVERED and not name.startswith("_") and name not in ("random", "lib")]
+    names += ["random", "lib"]
+    names += [name for name in _SPECIAL if name not in names]
+    return tuple(names)
+
+
+def _first_names() -> dict[int, str]:
+    """id of a NumPy object -> the first of its names in ``numpy.__all__`` that is mirrored by
+    the generic wrapper: an alias (``concat`` is ``concatenate``) gets that name's mirror."""
+    global _FIRST_NAMES
+    if _FIRST_NAMES is None:
+        first: dict[int, str] = {}
+        found = vars(np)  # not getattr: NumPy's lazily imported submodules stay unimported
+        for name in np.__all__:
+            if (name in UNCOVERED or name.startswith("_") or name in _WRAPPED_MODULES
+                    or name in _PASSED_MODULES or name in _INDEX_TRICKS or name not in found):
+                continue
+            obj = found[name]
+            if not isinstance(obj, types.ModuleType):
+                first.setdefault(id(obj), name)
+        _FIRST_NAMES = first  # pyright: ignore[reportConstantRedefinition]
+    return _FIRST_NAMES
+
+
+_FIRST_NAMES: dict[int, str] | None = None
+#: id of a NumPy object -> its mirror (NumPy's objects live on, so their ids stay theirs)
+_MIRRORED: dict[int, Any] = {}
+
+
+def _build(name: str) -> Any:
+    """The mirror of ``numpy.<name>``, a name of :data:`MIRROR`."""
+    special = _SPECIAL.get(name)
+    if special is not None:
+        return special()
+    obj = getattr(np, name)
+    if name in _WRAPPED_MODULES:
+        return _Module(name, obj)
+    if name in _PASSED_MODULES or isinstance(obj, types.ModuleType):
+        return obj
+    if name in _INDEX_TRICKS:
+        return _IndexTrick(obj)
+    mirror = _MIRRORED.get(id(obj))
+    if mirror is None:  # else an alias (bitwise_not is invert): the same object again
+        # a function's wrapper is named by the first of its names (concat is concatenate's)
+        first = name if isinstance(obj, (np.ufunc, type)) else _first_names().get(id(obj), name)
+        mirror = _MIRRORED.setdefault(id(obj), _mirror(obj, first))
     return mirror
 
 
-MIRROR: dict[str, Any] = _build()
+class _Mirror(Mapping[str, Any]):
+    """The ``safearray.<name>`` mirror of NumPy's namespace, by name: each object is made on
+    its first use (``import safearray`` builds none, and imports none of NumPy's lazily loaded
+    submodules: ``numpy.testing``, ``numpy.random``, ...). The names are known from the start;
+    iterating over the values builds them all."""
+
+    __slots__ = ("_names", "_known", "_built")
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = names
+        self._known = frozenset(names)
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._built[name]
+        except KeyError:
+            if name not in self._known:
+                raise
+        # made once: a thread that lost the race to build it takes the winner's object
+        value = self._built.setdefault(name, _build(name))
+        if isinstance(value, types.ModuleType):
+            _register(name, value)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return f"<safearray's mirror of numpy: {len(self._names)} names, {len(self._built)} built>"
+
+
+MIRROR: Mapping[str, Any] = _Mirror(_names())
+
+
+def _register(name: str, module: types.ModuleType) -> None:
+    """``import safearray.linalg`` and ``from safearray.random import default_rng`` find the
+    mirrored modules, as ``import numpy.linalg`` finds NumPy's (the pass-through ones, such as
+    ``safearray.testing``, are NumPy's own modules under both names)."""
+    sys.modules.setdefault(f"safearray.{name}", module)
+    if isinstance(module, _Module):  # ``import safearray.lib.stride_tricks``
+        for attr, sub in vars(module).items():
+            if isinstance(sub, _Module):
+                sys.modules.setdefault(f"safearray.{name}.{attr}", sub)
+
+
+def _is_module(name: str) -> bool:
+    """Whether the mirror's ``name`` is a module (without building it)."""
+    if name in ("random", "lib") or name in _WRAPPED_MODULES or name in _PASSED_MODULES:
+        return True
+    if name not in MIRROR or name in _SPECIAL or name in _INDEX_TRICKS:
+        return False
+    return isinstance(getattr(np, name), types.ModuleType)
+
+
+class _SubmoduleFinder:
+    """The :data:`sys.meta_path` entry (the last one) that finds ``import safearray.testing``,
+    ``import safearray.random``, ...: the mirror's modules, made on the first import.
+
+    Its spec's loader makes a placeholder module, then puts the mirror's module in its place
+    in :data:`sys.modules` (a module may replace itself there while it executes; the import
+    system returns what is there): ``safearray.testing`` is NumPy's ``numpy.testing`` itself,
+    its ``__spec__`` untouched.
+    """
+
+    @classmethod
+    def find_spec(cls, fullname: str, path: Any = None, target: Any = None) -> Any:
+        package, _, name = fullname.partition(".")
+        if package != "safearray" or not name or "." in name or not _is_module(name):
+            return None
+        import importlib.machinery
+
+        return importlib.machinery.ModuleSpec(fullname, cast(Any, cls))
+
+    @staticmethod
+    def create_module(spec: Any) -> types.ModuleType:
+        return types.ModuleType(spec.name)
+
+    @staticmethod
+    def exec_module(module: types.ModuleType) -> None:
+        name = module.__name__
+        sys.modules[name] = MIRROR[name.partition(".")[2]]
+
+    def __repr__(self) -> str:
+        return "<safearray's finder of its mirrored submodules>"
+
+
+if not any(finder is _SubmoduleFinder for finder in sys.meta_path):
+    sys.meta_path.append(_SubmoduleFinder)
 
 
 def _calibrate_out() -> tuple[tuple[int, bool], tuple[int, bool]]:
@@ -770,17 +743,6 @@ def switch_off() -> None:
     _TEMP_OUT_POSITIONAL = _TEMP_OUT_KEYWORD = (-1, False)  # pyright: ignore[reportConstantRedefinition]
     _TEMP_OUT = -1  # pyright: ignore[reportConstantRedefinition]
 
-# ``import safearray.linalg`` and ``from safearray.random import default_rng`` find the
-# mirrored modules, as ``import numpy.linalg`` finds NumPy's (the pass-through ones, such as
-# ``safearray.testing``, are NumPy's own modules under both names).
-for _name, _value in MIRROR.items():
-    if isinstance(_value, types.ModuleType):
-        sys.modules.setdefault(f"safearray.{_name}", _value)
-        if isinstance(_value, _Module):  # ``import safearray.lib.stride_tricks``
-            for _attr, _sub in vars(_value).items():
-                if isinstance(_sub, _Module):
-                    sys.modules.setdefault(f"safearray.{_name}.{_attr}", _sub)
-
 
 def lookup(name: str) -> Any:
     """Resolve ``safearray.<name>`` for a name not defined in ``safearray/__init__.py``:
@@ -796,3 +758,10 @@ def lookup(name: str) -> Any:
     reason = UNCOVERED.get(name, "it is not in numpy.__all__")
     warn_uncovered(f"numpy.{name}", f"{reason}; {_HANDED_OVER}.")
     return value
+
+
+def __getattr__(name: str) -> Any:
+    # ``sa.random``'s classes lived here before ``safearray/_random.py``: pickles name them so
+    if name in ("Generator", "RandomState"):
+        return getattr(_random(), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import platform
 import sys
-import sysconfig
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -176,6 +175,8 @@ def _importer_stacklevel() -> int:
 
 
 def _interpreter() -> str:
+    import sysconfig
+
     build = " free-threaded" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""
     return f"{platform.python_implementation()} {platform.python_version()}{build}"
 

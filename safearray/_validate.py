@@ -8,7 +8,6 @@ leaves anything half made.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, cast
 
 import numpy as np
@@ -87,6 +86,8 @@ def _dtype_message(dtype: Any, param: str, exc: Exception) -> str:
         if base in _EXTENDED:
             return (f"{param}={dtype!r} is not available on this platform (its long double "
                     f"has no such width); use {_EXTENDED[base]}.")
+        import difflib  # only for this message: not imported with safearray
+
         close = difflib.get_close_matches(base, _VALID_NAMES, n=3, cutoff=0.6)
         if close:
             return (f"{param}={dtype!r} is not a NumPy data type; did you mean "
