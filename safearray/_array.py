@@ -1039,7 +1039,12 @@ def _method(name: str) -> Callable[..., Any]:
     if _speedups is not None:
         # NumPy's method called from C: directly with plain arguments (axes, orders, dtypes),
         # with arrays among them unwrapped, and through ``method`` when ``out`` is given
-        return _speedups.TaggedMethod(name, method, opname, 5, max(outpos, -1))  # type: ignore[no-any-return]
+        # (where ``out`` comes by position, -3: asked of ``resolve`` at the first call that needs it)
+        def resolve() -> int:
+            return out_position(meth, like=getattr(np, name, None)) - 1
+
+        return _speedups.TaggedMethod(  # type: ignore[no-any-return]
+            name, method, opname, 5, -1 if known else -3, resolve)
     adopting.__name__ = adopting.__qualname__ = name
     adopting.__doc__ = method.__doc__
     return adopting

@@ -1186,6 +1186,12 @@ ItemIter_next(ItemIterObject *it)
         Py_CLEAR(it->array);
         return NULL;
     }
+    PyArrayObject *a = (PyArrayObject *)it->array->a;
+    PyArray_Descr *descr = PyArray_DESCR(a);
+    if (PyArray_NDIM(a) == 1 && it->i < PyArray_DIM(a, 0) && !stale_reads && !PyDataType_REFCHK(descr) && !PyDataType_HASFIELDS(descr)) {
+        /* an element of a 1-d array of numbers: NumPy's scalar from its bytes, as x[i] */
+        return PyArray_Scalar(PyArray_BYTES(a) + (it->i++) * PyArray_STRIDE(a, 0), descr, (PyObject *)a);
+    }
     PyObject *key = PyLong_FromSsize_t(it->i++);
     if (key == NULL) {
         return NULL;
@@ -1586,22 +1592,40 @@ make_view_raw(PyObject *r, PyObject *owner, PyObject *src, PyObject *op)
 
 typedef PyObject *(*item_func)(PyObject *item, PyObject *srcs, PyObject *op);
 
-/* A new list or tuple (the type of `seq`, an exact list or tuple) of fn(item, srcs, op). */
+/* A list or tuple (the type of `seq`, an exact list or tuple) of fn(item, srcs, op): `seq`
+   itself when fn changes no item (a shape or a list of numbers given to NumPy), a new one
+   otherwise. */
 static PyObject *
 map_sequence(PyObject *seq, item_func fn, PyObject *srcs, PyObject *op)
 {
     int is_list = PyList_CheckExact(seq);
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    PyObject *out = is_list ? PyList_New(n) : PyTuple_New(n);
-    if (out == NULL) {
-        return NULL;
-    }
     PyObject **items = PySequence_Fast_ITEMS(seq);
+    PyObject *out = NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *x = fn(items[i], srcs, op);
         if (x == NULL) {
-            Py_DECREF(out);
+            Py_XDECREF(out);
             return NULL;
+        }
+        if (out == NULL) {
+            if (x == items[i]) {
+                Py_DECREF(x);
+                continue;
+            }
+            out = is_list ? PyList_New(n) : PyTuple_New(n);
+            if (out == NULL) {
+                Py_DECREF(x);
+                return NULL;
+            }
+            for (Py_ssize_t j = 0; j < i; j++) {
+                if (is_list) {
+                    PyList_SET_ITEM(out, j, Py_NewRef(items[j]));
+                }
+                else {
+                    PyTuple_SET_ITEM(out, j, Py_NewRef(items[j]));
+                }
+            }
         }
         if (is_list) {
             PyList_SET_ITEM(out, i, x);
@@ -1610,7 +1634,7 @@ map_sequence(PyObject *seq, item_func fn, PyObject *srcs, PyObject *op)
             PyTuple_SET_ITEM(out, i, x);
         }
     }
-    return out;
+    return out != NULL ? out : Py_NewRef(seq);
 }
 
 /* Replace tagged arrays in `obj` (recursing into lists and tuples) by their ndarrays;
@@ -1841,6 +1865,7 @@ typedef struct {
     Py_ssize_t outpos;  /* where `out` is taken by position after self (-1: nowhere); -2:
                            unknown, so calls with arrays among their arguments go to Python */
     PyObject *unbound;  /* numpy.ndarray.<name>, for calls with arrays among their arguments */
+    PyObject *resolve;  /* outpos -3: resolve() gives it, asked at the first call that needs it */
 } TaggedMethodObject;
 
 /* A dtype, a NumPy scalar type or a Python number type (`x.astype(np.float32)`, `view(float)`). */
@@ -1939,6 +1964,15 @@ TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nar
             }
             return tag1(r, self, m->label, temp);
         }
+        if (m->outpos == -3 && m->resolve != NULL) { /* read from the signature, once */
+            PyObject *pos = PyObject_CallNoArgs(m->resolve);
+            Py_ssize_t p = pos == NULL ? -1 : PyLong_AsSsize_t(pos);
+            Py_XDECREF(pos);
+            if (p == -1 && PyErr_Occurred()) {
+                return NULL;
+            }
+            m->outpos = p < -1 ? -1 : p;
+        }
         if (m->outpos >= -1 && m->unbound != NULL && !has_out_keyword(kwnames) &&
             !(m->outpos >= 0 && nargs - 1 > m->outpos && args[1 + m->outpos] != Py_None)) {
             /* `x.dot(y)`, `x.take(idx)`, `x.clip(lo_array, hi)`: arrays unwrapped, no write */
@@ -2000,7 +2034,9 @@ TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     PyObject *name, *fallback, *label;
     int direct = 1;
     Py_ssize_t outpos = -2;
-    if (!PyArg_ParseTuple(args, "UOO|in:TaggedMethod", &name, &fallback, &label, &direct, &outpos)) {
+    PyObject *resolve = NULL;
+    if (!PyArg_ParseTuple(args, "UOO|inO:TaggedMethod", &name, &fallback, &label, &direct, &outpos,
+                          &resolve)) {
         return NULL;
     }
     if (direct < 0 || direct > 5) {
@@ -2019,6 +2055,7 @@ TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     m->label = label;
     m->direct = direct;
     m->outpos = outpos;
+    m->resolve = resolve == NULL ? NULL : Py_NewRef(resolve);
     m->unbound = PyObject_GetAttr((PyObject *)&PyArray_Type, name);
     if (m->unbound == NULL) {
         PyErr_Clear(); /* not an ndarray method: calls with arrays go to Python */
@@ -2034,6 +2071,7 @@ TaggedMethod_dealloc(TaggedMethodObject *m)
     Py_XDECREF(m->fallback);
     Py_XDECREF(m->label);
     Py_XDECREF(m->unbound);
+    Py_XDECREF(m->resolve);
     Py_TYPE(m)->tp_free((PyObject *)m);
 }
 
