@@ -9,12 +9,20 @@ the per-repeat ratios: each pair of samples ran back to back, so slow drifts of 
 machine cancel), then per size the geometric mean of the ratios and the targets, each
 marked PASS or FAIL.
 
-    python benchmarks/bench.py                    # full run (~1 min), table on stdout
+    python benchmarks/bench.py                    # full run (a few minutes), table on stdout
     python benchmarks/bench.py --quick            # a few short samples: a smoke test
     python benchmarks/bench.py --json out.json    # also write every sample
     python benchmarks/bench.py --compare old.json new.json
+    python benchmarks/bench.py --check            # numpy and safearray give the same results
     python benchmarks/bench.py --loop "a[3]" --lib safearray --calls 100000   # for profilers
     python benchmarks/bench.py --callgrind "a[3],-a" --calls 20000   # instructions per call
+
+The operations (``--list``) are the everyday ones, by class (creation, reads, writes, the
+Python protocols, methods, ``sa.f`` functions, ufuncs, operators, NumPy's own functions
+called on SafeArrays). For the numpy library each runs the same call on ndarrays (``sa.f``
+is ``numpy.f`` there). Inputs: ``a``, ``d`` 1-d, ``b`` 2-d, ``m`` square (matmul), ``p = |a|``,
+``mask = a > 0``, ``bmask = b > 0``, ``x0``/``i0`` 0-d float/int arrays; ``c``, ``e``, ``g``,
+``w`` are written into (Copies in safearray), each write repeatable.
 
 ``--callgrind`` counts instructions with valgrind, per operation and library, and subtracts the
 loop's own cost: the same loop around an empty operation (``--loop "(empty)"``), counted the
@@ -29,6 +37,7 @@ import gc
 import importlib.metadata
 import json
 import math
+import operator
 import os
 import platform
 import statistics
@@ -43,7 +52,7 @@ import numpy as np
 import safearray as sa
 
 try:  # optional third column
-    import array_api_strict as xp_strict
+    import array_api_strict as xp_strict  # type: ignore[import-not-found, unused-ignore]
 except ImportError:  # pragma: no cover - depends on the machine
     xp_strict = None
 
@@ -56,23 +65,91 @@ SIZES = {
 }
 LIBS = ("numpy", "safearray", "strict")
 
-#: Operations whose cost does not grow with the array (views, one element, a 2-element write).
-SIZE_INDEPENDENT = ("asarray(ndarray)", "a[1:-1]", "b[1:, ::2]", "a[3]", "reshape", ".T", "ravel",
-                    "c[1:3] = 0", "e[1:3] = 0, e[5:] alive")
+#: The operations by class, in the order of the tables. Names of older runs are kept, so that
+#: ``--compare`` matches them ("a + b" adds ``a`` and ``d``; "reshape" is ``b.reshape(-1)``).
+CLASSES: dict[str, tuple[str, ...]] = {
+    "creation": (
+        "zeros", "empty", "ones", "full", "arange", "linspace", "array(list)", "asarray(list)",
+        "array(arr)", "asarray(ndarray)", "asarray(copy=True)", "asarray(copy=False)",
+        "asarray(dtype=float32)", "zeros_like", "empty_like", "ones_like"),
+    "element and slice reads": (
+        "a[3]", "b[1, 2]", "b[1]", "a[1:-1]", "b[1:, ::2]", "a[::-1]", "b[..., 0]", "a[None]",
+        "a[mask]", "b[bmask]", "a[fancy]", "b[rows]"),
+    "writes": (
+        "c[1:3] = 0", "e[1:3] = 0, e[5:] alive", "g[1] = 0, g[:, 0] alive", "c[3] = 1.0",
+        "w[1, 2] = 0", "c[mask] = 0", "c[:] = d", "c += 1"),
+    "Python protocols": (
+        "len(a)", "float(x0)", "int(i0)", "bool(x0)", "operator.index(i0)", "list(a)", "1.0 in a"),
+    "methods": (
+        "reshape", "reshape(4, 3)", "transpose(1, 0)", ".T", "astype(float32)", "sum",
+        "sum(axis=0)", "mean", "mean(axis=1)", "copy", "ravel", "flatten", "tolist()", "item(0)",
+        "max()", "argmax()", "any()"),
+    "functions sa.f": (
+        "sa.where", "sa.concatenate", "sa.stack([a, d])", "sa.clip(a, -1, 1)", "sa.sort(a)",
+        "sa.dot(a, d)", "sa.reshape(b, -1)", "sa.sum(b, axis=0)", "sa.transpose(b)"),
+    "ufuncs sa.u": (
+        "sa.sqrt(p)", "sa.add(a, d)", "sa.add(a, 1, out=c)", "sa.add(a, 1, where=mask, out=c)",
+        "sa.add.reduce(a)"),
+    "operators": ("a + b", "a * 2.0", "-a", "a > 0", "a @ a", "matmul"),
+    "NumPy's functions on SafeArrays": (
+        "numpy.sqrt(p)", "concatenate", "where", "numpy.sum(a)", "numpy.asarray(a)",
+        "numpy.add(a, 1, out=c)"),
+    "composite": ("pipeline (10 steps)",),
+}
+ORDER = tuple(name for names in CLASSES.values() for name in names)
+CLASS_OF = {name: cls for cls, names in CLASSES.items() for name in names}
 
-# Targets of the issue "Speed".
-SMALL_GEOMEAN, SMALL_MAX = 2.0, 4.0
-LARGE_RATIO, LARGE_FROM_NS = 1.03, 50_000  # data-touching ops where NumPy takes > ~50 us
+#: Operations whose work grows with the number of elements: the ones that the large size
+#: (10^6 elements) is about. The others are views, single elements, fixed-size writes,
+#: protocols, or allocations whose pages nobody touches (``zeros``, ``empty``).
+TOUCHES_DATA = frozenset((
+    "ones", "full", "arange", "linspace", "array(list)", "array(arr)", "asarray(copy=True)",
+    "asarray(dtype=float32)", "zeros_like", "ones_like",
+    "a[mask]", "b[bmask]",
+    "c[mask] = 0", "c[:] = d", "c += 1",
+    "list(a)", "1.0 in a",
+    "astype(float32)", "sum", "sum(axis=0)", "mean", "mean(axis=1)", "copy", "flatten",
+    "tolist()", "max()", "argmax()", "any()",
+    "sa.where", "sa.concatenate", "sa.stack([a, d])", "sa.clip(a, -1, 1)", "sa.sort(a)",
+    "sa.dot(a, d)", "sa.sum(b, axis=0)",
+    "sa.sqrt(p)", "sa.add(a, d)", "sa.add(a, 1, out=c)", "sa.add(a, 1, where=mask, out=c)",
+    "sa.add.reduce(a)",
+    "a + b", "a * 2.0", "-a", "a > 0", "a @ a", "matmul",
+    "numpy.sqrt(p)", "concatenate", "where", "numpy.sum(a)", "numpy.add(a, 1, out=c)",
+    "pipeline (10 steps)",
+))
+
+#: Operations whose cost does not grow with the array at all (views, one element, a
+#: 2-element write, the protocols on 0-d arrays): large and small should cost the same.
+SIZE_INDEPENDENT = (
+    "asarray(ndarray)", "asarray(copy=False)", "a[3]", "b[1, 2]", "b[1]", "a[1:-1]", "b[1:, ::2]",
+    "a[::-1]", "b[..., 0]", "a[None]", "c[1:3] = 0", "e[1:3] = 0, e[5:] alive", "c[3] = 1.0",
+    "w[1, 2] = 0", "len(a)", "float(x0)", "int(i0)", "bool(x0)", "operator.index(i0)", "reshape",
+    "reshape(4, 3)", "transpose(1, 0)", ".T", "ravel", "item(0)", "sa.reshape(b, -1)",
+    "sa.transpose(b)", "numpy.asarray(a)")
+
+#: Results whose values are whatever the allocator held: ``--check`` compares their kind,
+#: shape and dtype only.
+ARBITRARY_VALUES = frozenset(("empty", "empty_like"))
+#: Results that are plain ndarrays in safearray too (NumPy's ``asarray`` unwraps).
+PLAIN_NDARRAY = frozenset(("numpy.asarray(a)",))
+
+# Targets of issue 16 (wall clock of the compiled core).
+SMALL_GEOMEAN, SMALL_MAX = 1.25, 1.6
+LARGE_RATIO = 1.03  # every data-touching op at 10^6 elements
+# Targets of the issue "Speed", still reported by the default run.
 ASARRAY_NS = 1000  # asarray of an ndarray that needs no copy
 WRITE_CHECK_NS = 100  # what the write check adds to a write into a Copy
 SIZE_SLACK_NS = 50  # size-independent ops: extra ns at large size over small, within noise
 
 
-def build(lib: str, size: str) -> dict[str, Op]:
-    """The operations of one library on inputs of one size, as zero-argument callables.
+def build(lib: str, size: str, state: dict[str, Any] | None = None) -> dict[str, Op]:
+    """The operations of one library on inputs of one size, as zero-argument callables, in
+    the order of :data:`ORDER` (array-api-strict: only the operations it has a spelling for).
 
-    Every library gets the same input buffers (same seed); ``c`` is written into, so each
-    library gets its own copy of it.
+    Every library gets the same input buffers (same seed); ``c``, ``e``, ``g`` and ``w`` are
+    written into, so each library gets its own copies of them. ``state``, when given, gets
+    ``state["written"]()``: those arrays as they are now (for ``--check``).
     """
     shape1, shape2, mat = SIZES[size]
     rng = np.random.default_rng(0)
@@ -84,6 +161,31 @@ def build(lib: str, size: str) -> dict[str, Op]:
     floats = rng.standard_normal(1000).tolist()
     fancy = np.array([0, 2, 4, 1, 3])
     mask_raw = raw_a > 0
+    # inputs of the operations added later (drawn after the others: those stay the same)
+    raw_w = rng.standard_normal(shape2)
+    raw_p = np.abs(raw_a)
+    bmask_raw = raw_b > 0
+    rows = np.array([0, 2])
+    items = raw_d.tolist()
+    n = shape1[0]
+    transposed_shape = shape2[::-1]
+    # one name, two types (ndarray, SafeArray): the operations are the same code for both
+    a: Any
+    d: Any
+    b: Any
+    m: Any
+    c: Any
+    mask: Any
+    asarray: Any
+    concat: Any
+    where: Any
+    sa_concat: Any
+    sa_where: Any
+    p: Any
+    bmask: Any
+    w: Any
+    x0: Any
+    i0: Any
 
     if lib == "numpy":
         ns: Any = np
@@ -181,12 +283,191 @@ def build(lib: str, size: str) -> dict[str, Op]:
         "sa.where": lambda: sa_where(mask, a, zero),
         "pipeline (10 steps)": pipeline,
     }
-    return ops
+    if strict:  # the operations of the first version, which all have an Array API spelling
+        return {name: ops[name] for name in ORDER if name in ops}
+
+    if lib == "numpy":
+        p, bmask, w = raw_p, bmask_raw, raw_w.copy()
+        x0, i0 = np.array(1.5), np.array(3)
+    else:
+        p, bmask, w = sa.asarray(raw_p), sa.asarray(bmask_raw), sa.array(raw_w)
+        x0, i0 = sa.array(1.5), sa.array(3)
+
+    def c_setitem() -> None:
+        c[3] = 1.0
+
+    def w_setitem() -> None:
+        w[1, 2] = 0
+
+    def c_setmask() -> None:
+        c[mask] = 0
+
+    def c_setall() -> None:
+        c[:] = d
+
+    ops.update({
+        # creation
+        "zeros": lambda: ns.zeros(shape1),
+        "empty": lambda: ns.empty(shape1),
+        "ones": lambda: ns.ones(shape1),
+        "full": lambda: ns.full(shape1, 2.5),
+        "arange": lambda: ns.arange(n),
+        "linspace": lambda: ns.linspace(0.0, 1.0, n),
+        "array(list)": lambda: ns.array(items),
+        "array(arr)": lambda: ns.array(a),
+        "asarray(copy=False)": lambda: asarray(a, copy=False),
+        "asarray(dtype=float32)": lambda: asarray(a, dtype=np.float32),
+        "zeros_like": lambda: ns.zeros_like(a),
+        "empty_like": lambda: ns.empty_like(a),
+        "ones_like": lambda: ns.ones_like(a),
+        # reads
+        "b[1, 2]": lambda: b[1, 2],
+        "b[1]": lambda: b[1],
+        "a[::-1]": lambda: a[::-1],
+        "b[..., 0]": lambda: b[..., 0],
+        "a[None]": lambda: a[None],
+        "b[bmask]": lambda: b[bmask],
+        "b[rows]": lambda: b[rows],
+        # writes
+        "c[3] = 1.0": c_setitem,
+        "w[1, 2] = 0": w_setitem,
+        "c[mask] = 0": c_setmask,
+        "c[:] = d": c_setall,
+        # the Python protocols
+        "len(a)": lambda: len(a),
+        "float(x0)": lambda: float(x0),
+        "int(i0)": lambda: int(i0),
+        "bool(x0)": lambda: bool(x0),
+        "operator.index(i0)": lambda: operator.index(i0),
+        "list(a)": lambda: list(a),
+        "1.0 in a": lambda: 1.0 in a,
+        # methods
+        "reshape(4, 3)": lambda: b.reshape(*transposed_shape),
+        "transpose(1, 0)": lambda: b.transpose(1, 0),
+        "astype(float32)": lambda: a.astype(np.float32),
+        "sum(axis=0)": lambda: b.sum(axis=0),
+        "mean(axis=1)": lambda: b.mean(axis=1),
+        "tolist()": lambda: a.tolist(),
+        "item(0)": lambda: a.item(0),
+        "max()": lambda: a.max(),
+        "argmax()": lambda: a.argmax(),
+        "any()": lambda: a.any(),
+        # functions of the namespace (NumPy's own for the numpy library)
+        "sa.stack([a, d])": lambda: ns.stack([a, d]),
+        "sa.clip(a, -1, 1)": lambda: ns.clip(a, -1.0, 1.0),
+        "sa.sort(a)": lambda: ns.sort(a),
+        "sa.dot(a, d)": lambda: ns.dot(a, d),
+        "sa.reshape(b, -1)": lambda: ns.reshape(b, -1),
+        "sa.sum(b, axis=0)": lambda: ns.sum(b, axis=0),
+        "sa.transpose(b)": lambda: ns.transpose(b),
+        # ufuncs of the namespace
+        "sa.sqrt(p)": lambda: ns.sqrt(p),
+        "sa.add(a, d)": lambda: ns.add(a, d),
+        "sa.add(a, 1, out=c)": lambda: ns.add(a, 1, out=c),
+        "sa.add(a, 1, where=mask, out=c)": lambda: ns.add(a, 1, where=mask, out=c),
+        "sa.add.reduce(a)": lambda: ns.add.reduce(a),
+        # operators
+        "a @ a": lambda: a @ a,
+        # NumPy's own functions and ufuncs, given SafeArrays
+        "numpy.sqrt(p)": lambda: np.sqrt(p),
+        "numpy.sum(a)": lambda: np.sum(a),
+        "numpy.asarray(a)": lambda: np.asarray(a),
+        "numpy.add(a, 1, out=c)": lambda: np.add(a, 1, out=c),
+    })
+    if set(ops) != set(ORDER):  # pragma: no cover - a mistake in this file
+        raise RuntimeError(f"build() and CLASSES differ: {sorted(set(ops) ^ set(ORDER))}")
+    if state is not None:
+        state["written"] = lambda: {"c": c, "e": e, "g": g, "w": w}
+    return {name: ops[name] for name in ORDER}
 
 
 def op_names() -> list[str]:
     """The names of the operations, in the order of the table."""
-    return list(build("numpy", "small"))
+    return list(ORDER)
+
+
+def parse_names(text: str, names: list[str] | tuple[str, ...] = ORDER) -> list[str]:
+    """The operations of a comma-separated list (or 'all'). Names that hold commas
+    (``b[1, 2]``) are taken whole: at each place the longest known name wins.
+
+    Raises ValueError with the first part that is no operation.
+    """
+    if text.strip() == "all":
+        return list(names)
+    known = set(names) | {EMPTY}
+    pieces = text.split(",")
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for j in range(len(pieces), i, -1):
+            candidate = ",".join(pieces[i:j]).strip()
+            if candidate in known:
+                out.append(candidate)
+                i = j
+                break
+        else:
+            if pieces[i].strip():
+                raise ValueError(pieces[i].strip())
+            i += 1  # an empty part: a trailing comma
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# the same results: every operation gives what NumPy gives
+
+
+def kind(x: object) -> str:
+    """What a result is: 'ndarray', 'SafeArray', NumPy's scalar type, a Python type, or a list
+    of those (the kind of its first element)."""
+    if isinstance(x, sa.SafeArray):
+        return "SafeArray"
+    if type(x) is np.ndarray:
+        return "ndarray"
+    if isinstance(x, list):
+        return f"list of {kind(x[0]) if x else 'nothing'}"
+    return type(x).__name__
+
+
+def _expected_kind(name: str, numpy_kind: str) -> str:
+    if name in PLAIN_NDARRAY:
+        return numpy_kind
+    return numpy_kind.replace("ndarray", "SafeArray")
+
+
+def _same_values(x: object, y: object, values: bool = True) -> bool:
+    x, y = np.asarray(x), np.asarray(y)
+    if x.shape != y.shape or x.dtype != y.dtype:
+        return False
+    return not values or bool(np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"))
+
+
+def check(size: str = "small") -> list[str]:
+    """Each operation once, on fresh inputs, for numpy and safearray (the core this process
+    runs): where the results differ in kind, shape, dtype or value, or the arrays that writes
+    write into differ afterwards. An empty list when all agree."""
+    problems: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sa.MutationWarning)
+        for name in ORDER:
+            state_n: dict[str, Any] = {}
+            state_s: dict[str, Any] = {}
+            try:
+                got_n = build("numpy", size, state_n)[name]()
+                got_s = build("safearray", size, state_s)[name]()
+            except Exception as exc:  # noqa: BLE001 - reported, the others still checked
+                problems.append(f"{name}: raised {type(exc).__name__}: {exc}")
+                continue
+            kn, ks = kind(got_n), kind(got_s)
+            if ks != _expected_kind(name, kn):
+                problems.append(f"{name}: numpy gives {kn}, safearray {ks}")
+                continue
+            values = name not in ARBITRARY_VALUES
+            if got_n is not None and not _same_values(got_n, got_s, values):
+                problems.append(f"{name}: values differ: numpy {got_n!r}, safearray {got_s!r}")
+            for label, arr in state_n["written"]().items():
+                if not _same_values(arr, state_s["written"]()[label]):
+                    problems.append(f"{name}: {label} differs after the call")
+    return problems
 
 
 # --------------------------------------------------------------------------------------
@@ -222,8 +503,9 @@ def sample(fn: Op, n: int) -> float:
 
 
 def measure(libs: dict[str, dict[str, Op]], name: str, repeats: int, target: float) -> dict[str, Any]:
-    """Samples of ``name`` for each library, interleaved; the order alternates per repeat."""
-    order = list(libs)
+    """Samples of ``name`` for each library that has it, interleaved; the order alternates per
+    repeat."""
+    order = [lib for lib in libs if name in libs[lib]]
     for lib in order:  # warm up (first-call caches, page faults of the first results)
         libs[lib][name]()
     loops = {lib: calibrate(libs[lib][name], target) for lib in order}
@@ -258,6 +540,17 @@ def spread(values: list[float]) -> float:
     return (q3 - q1) / 2 / statistics.median(values)
 
 
+def pinning() -> str:
+    """Which cores this process may run on (``os.sched_getaffinity``), in words."""
+    try:
+        cores = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not on Linux
+        return "core affinity unknown"
+    if len(cores) == 1:
+        return f"pinned to core {cores[0]}"
+    return f"not pinned (cores {', '.join(map(str, cores))})"
+
+
 def machine() -> dict[str, str]:
     cpu = platform.processor() or "unknown"
     try:
@@ -277,6 +570,7 @@ def machine() -> dict[str, str]:
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),
+        "pinned": pinning(),
         "load": load,
         "python": platform.python_version(),
         "numpy": np.__version__,
@@ -300,18 +594,22 @@ def _core(array_module: Any) -> str:
 
 
 def run(sizes: list[str], repeats: int, target: float, only: list[str] | None,
-        with_strict: bool = True) -> dict[str, Any]:
+        with_strict: bool = True, only_by_size: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """Timings of the operations (``only``, or per size ``only_by_size``; all by default)."""
     results: dict[str, Any] = {"machine": machine(), "repeats": repeats, "target_s": target,
                                "sizes": {}}
     warnings.simplefilter("ignore", sa.MutationWarning)  # the benchmark writes on purpose
     for size in sizes:
+        chosen = (only_by_size or {}).get(size, only)
         libs = {"numpy": build("numpy", size), "safearray": build("safearray", size)}
         if xp_strict is not None and with_strict:
             libs["strict"] = build("strict", size)
         results["sizes"][size] = {
             name: measure(libs, name, repeats, target)
-            for name in libs["numpy"] if not only or name in only
+            for name in libs["numpy"] if not chosen or name in chosen
         }
+        del libs
+        gc.collect()
     results["machine"]["load after"] = machine()["load"]
     results["targets"] = targets(results)
     return results
@@ -346,11 +644,10 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         worst = max(ratios, key=ratios.__getitem__)
         check("small: largest ratio", ratios[worst], SMALL_MAX, "x", worst)
     if large:
-        touching = {k: r["safearray/numpy"] for k, r in large.items()
-                    if r["numpy"] > LARGE_FROM_NS and k not in SIZE_INDEPENDENT}
+        touching = {k: r["safearray/numpy"] for k, r in large.items() if k in TOUCHES_DATA}
         if touching:
             worst = max(touching, key=touching.__getitem__)
-            check(f"large: largest ratio of ops > {LARGE_FROM_NS // 1000} us", touching[worst],
+            check("large: largest ratio of data-touching ops", touching[worst],
                   LARGE_RATIO, "x", worst, large[worst]["safearray/numpy q1"])
     if small and large:
         both = [k for k in SIZE_INDEPENDENT if k in small and k in large]
@@ -375,38 +672,56 @@ def row_flag(size: str, name: str, row: dict[str, Any]) -> str:
     ratio = row["safearray/numpy"]
     if size == "small" and ratio > SMALL_MAX:
         return "FAIL"
-    if size == "large" and name not in SIZE_INDEPENDENT and row["numpy"] > LARGE_FROM_NS \
-            and ratio > LARGE_RATIO:
+    if size == "large" and name in TOUCHES_DATA and ratio > LARGE_RATIO:
         return "FAIL" if row["safearray/numpy q1"] > LARGE_RATIO else "NOISE"
     return ""
+
+
+#: Width of the operation column of the reports (the longest name fits).
+NAME_WIDTH = max(len(name) for name in ORDER) + 1
+
+
+def _wrap(line: str, width: int = 100) -> list[str]:
+    """A line of at most ``width`` characters, or several (indented) when it is longer."""
+    if len(line) <= width:
+        return [line]
+    import textwrap
+
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    return textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def summarise(results: dict[str, Any]) -> str:
     """The table (at most 100 columns wide)."""
     m = results["machine"]
     lines = [
-        f"machine: {m['cpu']}, {m['cores']} cores, load {m['load']} (after: {m.get('load after', '?')})",
-        f"Python {m['python']}, NumPy {m['numpy']}, safearray {m['safearray']} ({m['core']} core), "
+        f"machine: {m['cpu']}, {m['cores']} cores, {m.get('pinned', '?')}",
+        f"load: {m['load']} (after: {m.get('load after', '?')})",
+        f"Python {m['python']}, NumPy {m['numpy']}, safearray {m['safearray']}, "
         f"array-api-strict {m['array_api_strict']}",
+        f"safearray's core: {m['core']}",
         f"median of {results['repeats']} samples of ~{results['target_s'] * 1000:.0f} ms; ratio = "
         f"median of paired ratios, +- half its interquartile range",
     ]
+    w = NAME_WIDTH
     for size, rows in results["sizes"].items():
         strict = any("strict" in r for r in rows.values())
-        head = f"{'operation':20} {size:>5} {'numpy ns':>10} {'safearray ns':>12} {'ratio':>6} {'+-':>5}"
+        head = f"{'operation':{w - 6}} {size:>5} {'numpy ns':>10} {'safearray ns':>12} {'ratio':>6} {'+-':>5}"
         if strict:
             head += f" {'strict ns':>10} {'ratio':>7}"
         lines += ["", head + "  target"]
         for name, r in rows.items():
-            line = (f"{name:26} {r['numpy']:10.0f} {r['safearray']:12.0f} {r['safearray/numpy']:6.2f}"
+            line = (f"{name:{w}} {r['numpy']:10.0f} {r['safearray']:12.0f} {r['safearray/numpy']:6.2f}"
                     f" {100 * r['safearray/numpy spread']:4.0f}%")
             if strict:
-                line += f" {r['strict']:10.0f} {r['strict/numpy']:7.2f}"
+                line += (f" {r['strict']:10.0f} {r['strict/numpy']:7.2f}" if "strict" in r
+                         else f" {'-':>10} {'-':>7}")
             lines.append((line + "  " + row_flag(size, name, r)).rstrip())
         ratios = [r["safearray/numpy"] for r in rows.values()]
         summary = f"{size}: geometric mean {geomean(ratios):.2f}, max {max(ratios):.2f}"
         if strict:
-            summary += f"; array-api-strict geometric mean {geomean([r['strict/numpy'] for r in rows.values()]):.2f}"
+            summary += (f"; array-api-strict geometric mean "
+                        f"{geomean([r['strict/numpy'] for r in rows.values() if 'strict' in r]):.2f}")
         lines.append(summary)
     lines += ["", "targets:"]
     for t in results["targets"]:
@@ -416,7 +731,7 @@ def summarise(results: dict[str, Any]) -> str:
         lines.append(f"  {t['status']:5} {t['target']}{ops}: {value} <= {limit}")
     if any(t["status"] == "NOISE" for t in results["targets"]):
         lines.append("  (NOISE: above the target, but its lower quartile of paired ratios is not)")
-    return "\n".join(lines)
+    return "\n".join(wrapped for line in lines for wrapped in _wrap(line))
 
 
 def compare(old_path: str, new_path: str) -> str:
@@ -611,7 +926,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-strict", action="store_true", help="leave out array-api-strict")
     parser.add_argument("--json", default=None, help="also write the results (and samples) to this file")
     parser.add_argument("--compare", nargs=2, metavar=("OLD", "NEW"), help="compare two JSON results")
-    parser.add_argument("--list", action="store_true", help="print the operation names")
+    parser.add_argument("--list", action="store_true", help="print the operation names (with their class)")
+    parser.add_argument("--check", action="store_true",
+                        help="check that numpy and safearray give the same kind of result and values")
     parser.add_argument("--loop", metavar="OP", help="only call OP --calls times (for profilers)")
     parser.add_argument("--lib", default="safearray", help="with --loop: " + ", ".join(LIBS))
     parser.add_argument("--calls", type=int, default=100_000, help="with --loop: number of calls")
@@ -620,35 +937,44 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     names = op_names()
     if args.list:
-        print("\n".join(names))
+        print("\n".join(f"{name:{NAME_WIDTH}} {CLASS_OF[name]}" for name in names))
         return 0
     if args.compare:
         print(compare(*args.compare))
         return 0
+
+    def chosen(option: str, text: str) -> list[str]:
+        try:
+            return [n for n in parse_names(text, names) if n != EMPTY]
+        except ValueError as exc:
+            parser.error(f"{option}: {str(exc)!r} is not an operation; use --list to see them")
+            raise  # pragma: no cover - parser.error exits
+
     sizes = [s for s in args.sizes.split(",") if s]
     for s in sizes:
         if s not in SIZES:
             parser.error(f"--sizes: {s!r} is not one of {', '.join(map(repr, SIZES))}")
-    only = [o for o in args.only.split(",") if o] or None
-    for o in only or ():
-        if o not in names:
-            parser.error(f"--only: {o!r} is not an operation; use --list to see them")
+    only = chosen("--only", args.only) or None
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
+    if args.lib not in LIBS:
+        parser.error(f"--lib: {args.lib!r} is not one of {', '.join(LIBS)}")
+    explicit_calls = "--calls" in " ".join(argv if argv is not None else sys.argv)
+    if args.check:
+        problems = check(sizes[0])
+        print("\n".join(problems) if problems else
+              f"check: the {len(names)} operations give the same kind of result and the same values "
+              f"in numpy and in safearray ({machine()['core']} core), {sizes[0]} size")
+        return 1 if problems else 0
     if args.loop is not None:
         if args.loop not in names and args.loop != EMPTY:
             parser.error(f"--loop: {args.loop!r} is not an operation; use --list to see them")
-        if args.lib not in LIBS:
-            parser.error(f"--lib: {args.lib!r} is not one of {', '.join(LIBS)}")
         loop(args.loop, args.lib, sizes[0], args.calls)
         return 0
     if args.callgrind is not None:
-        chosen = names if args.callgrind == "all" else [o for o in args.callgrind.split(",") if o]
-        for o in chosen:
-            if o not in names:
-                parser.error(f"--callgrind: {o!r} is not an operation; use --list to see them")
-        calls = args.calls if "--calls" in (argv if argv is not None else sys.argv) else 2000
-        counted = callgrind(chosen, sizes[0], calls)
+        picked = chosen("--callgrind", args.callgrind)
+        calls = args.calls if explicit_calls else 2000
+        counted = callgrind(picked, sizes[0], calls)
         print(summarise_callgrind(counted))
         if args.json:
             with open(args.json, "w") as f:
