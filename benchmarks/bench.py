@@ -24,9 +24,11 @@ is ``numpy.f`` there). Inputs: ``a``, ``d`` 1-d, ``b`` 2-d, ``m`` square (matmul
 ``mask = a > 0``, ``bmask = b > 0``, ``x0``/``i0`` 0-d float/int arrays; ``c``, ``e``, ``g``,
 ``w`` are written into (Copies in safearray), each write repeatable.
 
-``--callgrind`` counts instructions with valgrind, per operation and library, and subtracts the
-loop's own cost: the same loop around an empty operation (``--loop "(empty)"``), counted the
-same way, function by function; its header says how much that was.
+``--callgrind`` counts instructions with valgrind: one valgrind process per library or core
+(numpy; safearray's compiled core; its pure-Python core, ``SAFEARRAY_PURE_PYTHON=1``) runs
+every operation's loop in one ``functools.reduce`` each, with one callgrind dump after each
+(``--dump-after=functools_reduce``). The same loop around an empty operation runs first in the
+same process; its cost is subtracted function by function, and the header says how much it was.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import argparse
 import functools
 import gc
 import importlib.metadata
+import itertools
 import json
 import math
 import operator
@@ -770,12 +773,49 @@ def loop(name: str, lib: str, size: str, calls: int) -> None:
 
     The calls run inside :func:`functools.reduce`, which nothing else calls here, so that
     ``valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce``
-    counts exactly these calls.
+    counts exactly these calls. The loop hands the operation ``None`` each time
+    (``itertools.repeat``): no object per call, whatever the number of calls.
     """
     warnings.simplefilter("ignore", sa.MutationWarning)
     fn = _nothing if name == EMPTY else build(lib, size)[name]
     fn()
-    functools.reduce(lambda acc, _: fn(), range(calls), None)
+    functools.reduce(lambda acc, _: fn(), itertools.repeat(None, calls), None)
+
+
+def loops(names: list[str], lib: str, size: str, calls: int) -> dict[str, Any]:
+    """The loop of :func:`loop` for the empty operation, then for each of ``names``, then for
+    the empty operation again, all in this process: under ``valgrind --tool=callgrind
+    --collect-atstart=no --toggle-collect=functools_reduce --dump-after=functools_reduce``
+    each loop is one dump, in this order. The operations of :data:`FEWER_CALLS` run that many
+    times fewer calls. Returns the order, the calls of each loop and the core that ran."""
+    warnings.simplefilter("ignore", sa.MutationWarning)
+    ops = build(lib, size)
+    order = [EMPTY, *names, EMPTY]
+    counts = [loop_calls(name, calls) for name in order]
+    for name, n in zip(order, counts):
+        fn = _nothing if name == EMPTY else ops[name]
+        fn()  # first-call caches, outside the counted loop
+        # a new code object for each loop: the interpreter's specialisation of the call of the
+        # last loop's operation, and its back-off after the change of callee, are not carried over
+        step = eval("lambda acc, _: fn()", {"fn": fn})  # noqa: S307 - a constant string
+        gc.collect()  # every loop starts with the same (empty) young generation
+        functools.reduce(step, itertools.repeat(None, n), None)
+    from safearray import _array
+
+    speedups = _array._speedups
+    return {"loops": order, "calls": counts, "lib": lib,
+            "core": _core(_array) if lib == "safearray" else "-",
+            "speedups": getattr(speedups, "__file__", None) if lib == "safearray" else None}
+
+
+#: Operations of 75,000 instructions per call or more in NumPy (small size), which take most of
+#: the time under valgrind: their loops make this many times fewer calls (at least 10).
+FEWER_CALLS = {"asarray(list)": 10, "matmul": 10, "pipeline (10 steps)": 10}
+
+
+def loop_calls(name: str, calls: int) -> int:
+    """How many calls the loop of ``name`` makes in :func:`loops`."""
+    return max(min(calls, 10), calls // FEWER_CALLS.get(name, 1))
 
 
 #: The operation of ``--loop`` that does nothing: the loop's own cost, which the instruction
@@ -797,6 +837,11 @@ def without_loop(functions: dict[str, float], empty: dict[str, float]) -> dict[s
 
 # --------------------------------------------------------------------------------------
 # instruction counts (valgrind --tool=callgrind): repeatable, unlike times
+
+#: The columns of the instruction counts: the library each one builds, and whether its process
+#: runs safearray's pure-Python core (``SAFEARRAY_PURE_PYTHON=1``).
+CORES: dict[str, tuple[str, bool]] = {
+    "numpy": ("numpy", False), "compiled": ("safearray", False), "pure": ("safearray", True)}
 
 #: Exclusive instruction counts are grouped so that the wrapper's cost can be read per kind.
 CATEGORIES = ("NumPy", "safearray C core", "object alloc/free", "Python frames",
@@ -829,91 +874,210 @@ def _category(function: str, obj: str, file: str) -> str:
     return "other"
 
 
+#: Which table of compressed names each kind of line of the callgrind format names into.
+_NAME_TABLE = {"ob": "ob", "cob": "ob", "fl": "fl", "fi": "fl", "fe": "fl", "cfi": "fl", "cfl": "fl",
+               "fn": "fn", "cfn": "fn"}
+
+
+def parse_callgrind(text: str) -> tuple[dict[str, float], int | None]:
+    """Exclusive instruction counts per function (``file:function [object]``) of one callgrind
+    dump, and the dump's own total (its ``summary:`` or ``totals:`` line; None without one).
+
+    A cost line right after ``calls=`` is the inclusive cost of that call, which belongs to the
+    callee: it is not counted. (``callgrind_annotate`` counts it when ``calls=0``, which a dump
+    taken while functions are still running has for every caller on the stack.) Names may be
+    compressed (``fn=(12) name``, then ``fn=(12)``); positions may be relative (``+3``, ``*``).
+    """
+    tables: dict[str, dict[str, str]] = {"ob": {}, "fl": {}, "fn": {}}
+    current = {"ob": "", "fl": "", "fn": ""}
+    counts: dict[str, float] = {}
+    total: int | None = None
+    positions, event = 1, 0  # columns of positions before the events; index of Ir among them
+    after_call = False
+    for line in text.splitlines():
+        if not line:
+            continue
+        first = line[0]
+        if first.isdigit() or first in "+-*":  # a cost line: positions, then events
+            if after_call:
+                after_call = False
+                continue
+            fields = line.split()
+            if len(fields) > positions + event:
+                key = f"{current['fl']}:{current['fn']} [{current['ob']}]"
+                counts[key] = counts.get(key, 0) + int(fields[positions + event])
+            continue
+        head, eq, value = line.partition("=")
+        if eq and head in _NAME_TABLE:
+            table = tables[_NAME_TABLE[head]]
+            name = value
+            if value.startswith("("):
+                number, _, rest = value[1:].partition(")")
+                if rest.strip():
+                    table[number] = rest.strip()
+                name = table.get(number, f"({number})")
+            if head in current:
+                current[head] = name
+        elif eq and head == "calls":
+            after_call = True
+        elif line.startswith("positions:"):
+            positions = len(line.split(":", 1)[1].split())
+        elif line.startswith("events:"):
+            names = line.split(":", 1)[1].split()
+            event = names.index("Ir") if "Ir" in names else 0
+        elif line.startswith(("summary:", "totals:")):
+            fields = line.split(":", 1)[1].split()
+            if fields:
+                total = int(fields[event])
+    return counts, total
+
+
 def callgrind_counts(out_file: str) -> dict[str, float]:
     """Exclusive instruction counts per function (``file:function [object]``) of a callgrind file."""
-    import re
-    import subprocess
-
-    text = subprocess.run(["callgrind_annotate", "--auto=no", "--threshold=100", out_file], capture_output=True,
-                          text=True, check=True).stdout
-    counts: dict[str, float] = {}
-    pattern = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(\S.*?)(?: \[(.*)\])?$")
-    started = False
-    for line in text.splitlines():
-        if "file:function" in line:
-            started = True
-            continue
-        m = pattern.match(line)
-        if started and m:
-            where, obj = m.group(2), m.group(3) or ""
-            key = f"{where} [{obj}]"
-            counts[key] = counts.get(key, 0) + int(m.group(1).replace(",", ""))
+    with open(out_file) as f:
+        counts, total = parse_callgrind(f.read())
+    if total is not None and sum(counts.values()) != total:
+        raise ValueError(f"{out_file}: the functions' counts add up to {sum(counts.values()):.0f}, "
+                         f"its summary says {total}")
     return counts
 
 
-def callgrind(names: list[str], size: str, calls: int) -> dict[str, Any]:
-    """Instructions per call of each operation, per category, for NumPy and safearray."""
+def callgrind_dumps(prefix: str) -> list[str]:
+    """The numbered dumps ``prefix.1``, ``prefix.2``... that callgrind wrote, in order."""
+    folder, base = os.path.split(prefix)
+    found = [(int(f.rpartition(".")[2]), os.path.join(folder, f)) for f in os.listdir(folder or ".")
+             if f.startswith(base + ".") and f.rpartition(".")[2].isdigit()]
+    return [path for _, path in sorted(found)]
+
+
+def callgrind_command(prefix: str, names: list[str], lib: str, size: str, calls: int) -> list[str]:
+    """The valgrind command that counts every loop of :func:`loops` in one process."""
+    spec = "all" if list(names) == list(ORDER) else ",".join(names)
+    return ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=functools_reduce",
+            "--dump-after=functools_reduce", f"--callgrind-out-file={prefix}",
+            sys.executable, os.path.abspath(__file__), f"--loops={spec}", "--lib", lib,
+            "--sizes", size, "--calls", str(calls)]
+
+
+def categories(functions: dict[str, float]) -> dict[str, float]:
+    """Instructions per call by :data:`CATEGORIES`."""
+    per_category = dict.fromkeys(CATEGORIES, 0.0)
+    for key, value in functions.items():
+        where, _, obj = key.rpartition(" [")
+        file, _, function = where.rpartition(":")
+        per_category[_category(function, obj.rstrip("]"), file)] += value
+    return per_category
+
+
+def callgrind(names: list[str], size: str, calls: int,
+              cores: tuple[str, ...] | list[str] = tuple(CORES)) -> dict[str, Any]:
+    """Instructions per call of each operation, per category, for each of ``cores``: one
+    valgrind process per core (run side by side), each running every operation's loop."""
     import shutil
     import subprocess
     import tempfile
 
-    if shutil.which("valgrind") is None or shutil.which("callgrind_annotate") is None:
+    if shutil.which("valgrind") is None:
         raise SystemExit("--callgrind needs valgrind (apt-get install valgrind)")
-    results: dict[str, Any] = {}
+    per_core: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        procs = {}
+        for core in cores:
+            lib, pure = CORES[core]
+            env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")  # one thread: all counted
+            env.pop("SAFEARRAY_PURE_PYTHON", None)
+            if pure:
+                env["SAFEARRAY_PURE_PYTHON"] = "1"
+            prefix = os.path.join(tmp, core)
+            with open(prefix + ".stdout", "w") as out, open(prefix + ".stderr", "w") as err:
+                procs[core] = (prefix, subprocess.Popen(
+                    callgrind_command(prefix, names, lib, size, calls), env=env, stdout=out, stderr=err))
+        for core, (prefix, proc) in procs.items():
+            proc.wait()
+            with open(prefix + ".stdout") as out, open(prefix + ".stderr") as err:
+                stdout, stderr = out.read(), err.read()
+            if proc.returncode != 0 or not stdout.strip():
+                raise RuntimeError(f"valgrind ({core}) exited with {proc.returncode}:\n{stderr[-3000:]}")
+            info = json.loads(stdout.strip().splitlines()[-1])
+            if core != "numpy" and (info["core"] == "pure Python") != CORES[core][1]:
+                raise RuntimeError(f"valgrind ({core}): safearray ran its {info['core']} core "
+                                   f"(no compiled core built? then leave it out: --cores numpy,pure)")
+            dumps = callgrind_dumps(prefix)
+            if len(dumps) != len(info["loops"]):  # something else called functools.reduce
+                raise RuntimeError(f"valgrind ({core}): {len(dumps)} dumps for {len(info['loops'])} "
+                                   f"loops; the counts cannot be matched to the operations")
+            counted = [{k: v / n for k, v in callgrind_counts(path).items()}
+                       for path, n in zip(dumps, info["calls"])]
+            label = info["core"] if not info.get("speedups") else f"{info['core']} ({info['speedups']})"
+            per_core[core] = {"core": label, "counts": counted, "calls": info["calls"]}
+            print(f"callgrind: {core} done ({len(dumps)} loops)", file=sys.stderr, flush=True)
+    return assemble(per_core, names, calls, size)
 
-        def count(name: str, lib: str) -> dict[str, float]:
-            out = os.path.join(tmp, f"{lib}.out")
-            subprocess.run(
-                ["valgrind", "--tool=callgrind", "--collect-atstart=no",
-                 "--toggle-collect=functools_reduce", f"--callgrind-out-file={out}",
-                 sys.executable, os.path.abspath(__file__), f"--loop={name}", "--lib", lib,
-                 "--sizes", size, "--calls", str(calls)],
-                check=True, capture_output=True)
-            return {k: v / calls for k, v in callgrind_counts(out).items()}
 
-        empty = count(EMPTY, "numpy")
-        results[EMPTY] = {"total": sum(empty.values())}
-        for name in names:
-            row: dict[str, Any] = {}
-            for lib in ("numpy", "safearray"):
-                functions = without_loop(count(name, lib), empty)
-                per_category = dict.fromkeys(CATEGORIES, 0.0)
-                for key, value in functions.items():
-                    where, _, obj = key.rpartition(" [")
-                    file, _, function = where.rpartition(":")
-                    per_category[_category(function, obj.rstrip("]"), file)] += value
-                row[lib] = {"total": sum(functions.values()), "categories": per_category,
-                            "functions": functions}
-            results[name] = row
-            print(f"callgrind: {name} done", file=sys.stderr, flush=True)
+def assemble(per_core: dict[str, dict[str, Any]], names: list[str], calls: int, size: str) -> dict[str, Any]:
+    """The results of :func:`callgrind` from each core's loops, in the order of :func:`loops`
+    (the empty operation, ``names``, the empty operation again), as instructions per call by
+    function (``counts``, with the ``calls`` of each loop): per operation, what is left after
+    the first empty loop of the same process is subtracted function by function."""
+    results: dict[str, Any] = {EMPTY: {"calls": calls, "size": size, "by core": {}}}
+    for core, got in per_core.items():
+        if len(got["counts"]) != len(names) + 2:
+            raise ValueError(f"{core}: {len(got['counts'])} loops for {len(names)} operations")
+        empty, *ops, empty_end = got["counts"]
+        results[EMPTY]["by core"][core] = {"total": sum(empty.values()), "end": sum(empty_end.values()),
+                                           "core": got["core"], "functions": empty}
+        for name, functions, n in zip(names, ops, got["calls"][1:]):
+            own = without_loop(functions, empty)
+            results.setdefault(name, {})[core] = {"total": sum(own.values()), "categories": categories(own),
+                                                  "functions": own, "calls": n}
+    results[EMPTY]["total"] = next(iter(results[EMPTY]["by core"].values()))["total"]
     return results
+
+
+def loop_cost(results: dict[str, Any]) -> str:
+    """The loop's own cost per core, as the headers say it (and the same loop's cost after the
+    last operation: a check that it stayed the same through the run)."""
+    by_core = results.get(EMPTY, {}).get("by core")
+    if not by_core:
+        return f"{results[EMPTY]['total']:.0f}"
+    start = ", ".join(f"{core} {c['total']:.0f}" for core, c in by_core.items())
+    end = ", ".join(f"{c['end']:.0f}" for c in by_core.values())
+    return f"{start} (after the last operation: {end})"
 
 
 def summarise_callgrind(results: dict[str, Any], top: int = 8) -> str:
     """Per operation: instructions per call by category, and the functions that add the most."""
     lines = []
     if EMPTY in results:
-        lines.append(f"the loop's own cost, subtracted from every count below: "
-                     f"{results[EMPTY]['total']:.0f} instructions per call (an empty operation)")
+        lines += ["the loop's own cost (the same loop around an empty operation, in the same process), "
+                  "subtracted", "from every count below, function by function, in instructions per call:",
+                  f"  {loop_cost(results)}"]
     for name, row in results.items():
         if name == EMPTY:
             continue
-        npy, saf = row["numpy"], row["safearray"]
-        lines += ["", f"{name}: {npy['total']:.0f} instructions per call in NumPy, {saf['total']:.0f} "
-                      f"in safearray (+{saf['total'] - npy['total']:.0f}, "
-                      f"{saf['total'] / max(npy['total'], 1.0):.2f}x; the operation's own cost)",
-                  f"  {'category':28} {'numpy':>8} {'safearray':>10} {'extra':>8}"]
+        cores = list(row)
+        base = row.get("numpy")
+        parts = []
+        for core in cores:
+            total = row[core]["total"]
+            ratio = f" ({total / max(base['total'], 1.0):.2f}x)" if base is not None and core != "numpy" else ""
+            parts.append(f"{core} {total:.0f}{ratio}")
+        lines += ["", f"{name}: instructions per call (the operation's own cost): " + ", ".join(parts),
+                  f"  {'category':28}" + "".join(f" {core:>9}" for core in cores)]
         for cat in CATEGORIES:
-            a, b = npy["categories"][cat], saf["categories"][cat]
-            if a or b:
-                lines.append(f"  {cat:28} {a:8.0f} {b:10.0f} {b - a:+8.0f}")
-        keys = set(npy["functions"]) | set(saf["functions"])
-        extra = {k: saf["functions"].get(k, 0) - npy["functions"].get(k, 0) for k in keys}
-        lines.append("  functions that add the most (exclusive instructions per call):")
-        for k in sorted(extra, key=extra.__getitem__, reverse=True)[:top]:
-            where = k.split(" [")[0]
-            lines.append(f"    {extra[k]:+7.0f}  {where.rpartition('/')[2][-70:]}")
+            values = [row[core]["categories"][cat] for core in cores]
+            if any(values):
+                lines.append(f"  {cat:28}" + "".join(f" {v:9.0f}" for v in values))
+        for core in cores:
+            if core == "numpy" or base is None:
+                continue
+            mine = row[core]["functions"]
+            keys = set(base["functions"]) | set(mine)
+            extra = {k: mine.get(k, 0) - base["functions"].get(k, 0) for k in keys}
+            lines.append(f"  functions that add the most, {core} (exclusive instructions per call):")
+            for k in sorted(extra, key=extra.__getitem__, reverse=True)[:top]:
+                where = k.split(" [")[0]
+                lines.append(f"    {extra[k]:+7.0f}  {where.rpartition('/')[2][-70:]}")
     return "\n".join(lines)
 
 
@@ -930,10 +1094,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true",
                         help="check that numpy and safearray give the same kind of result and values")
     parser.add_argument("--loop", metavar="OP", help="only call OP --calls times (for profilers)")
-    parser.add_argument("--lib", default="safearray", help="with --loop: " + ", ".join(LIBS))
+    parser.add_argument("--loops", metavar="OPS", help="comma-separated operations (or 'all'): the loop "
+                        "of --loop for each, in one process, after and before the empty operation's")
+    parser.add_argument("--lib", default="safearray", help="with --loop, --loops: " + ", ".join(LIBS))
     parser.add_argument("--calls", type=int, default=100_000, help="with --loop: number of calls")
     parser.add_argument("--callgrind", metavar="OPS", help="comma-separated operations (or 'all'): "
                         "instructions per call under valgrind, by category (uses --calls, 2000 if unset)")
+    parser.add_argument("--cores", default=",".join(CORES),
+                        help="with --callgrind: columns of the instruction counts, of: "
+                        + ", ".join(CORES))
     args = parser.parse_args(argv)
     names = op_names()
     if args.list:
@@ -959,6 +1128,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     if args.lib not in LIBS:
         parser.error(f"--lib: {args.lib!r} is not one of {', '.join(LIBS)}")
+    cores = [c for c in args.cores.split(",") if c]
+    for c in cores:
+        if c not in CORES:
+            parser.error(f"--cores: {c!r} is not one of {', '.join(CORES)}")
     explicit_calls = "--calls" in " ".join(argv if argv is not None else sys.argv)
     if args.check:
         problems = check(sizes[0])
@@ -971,10 +1144,13 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--loop: {args.loop!r} is not an operation; use --list to see them")
         loop(args.loop, args.lib, sizes[0], args.calls)
         return 0
+    if args.loops is not None:
+        print(json.dumps(loops(chosen("--loops", args.loops), args.lib, sizes[0], args.calls)))
+        return 0
     if args.callgrind is not None:
         picked = chosen("--callgrind", args.callgrind)
         calls = args.calls if explicit_calls else 2000
-        counted = callgrind(picked, sizes[0], calls)
+        counted = callgrind(picked, sizes[0], calls, cores)
         print(summarise_callgrind(counted))
         if args.json:
             with open(args.json, "w") as f:

@@ -7,6 +7,7 @@ import importlib.util
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -138,6 +139,7 @@ def test_at_least_60_operations_in_every_class_of_everyday_operation(bench: Any)
         assert list(bench.build(lib, "small")) == names
     assert bench.TOUCHES_DATA <= set(names)
     assert set(bench.SIZE_INDEPENDENT) <= set(names) - bench.TOUCHES_DATA
+    assert set(bench.FEWER_CALLS) <= set(names)
 
 
 @pytest.mark.parametrize("pure", ["", "1"], ids=["compiled or default core", "pure core"])
@@ -184,6 +186,16 @@ def test_loop_mode_calls_one_operation(bench: Any, lib: str, capsys: pytest.Capt
     assert capsys.readouterr().out == ""
 
 
+def test_loops_mode_runs_the_empty_loop_around_the_operations(
+    bench: Any, capsys: pytest.CaptureFixture[str],
+) -> None:
+    with warnings.catch_warnings():
+        assert bench.main(["--loops=b[1, 2],matmul", "--lib", "safearray", "--calls", "30"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["loops"] == [bench.EMPTY, "b[1, 2]", "matmul", bench.EMPTY]
+    assert info["calls"] == [30, 30, 10, 30]  # matmul makes fewer calls (at least 10)
+
+
 # --------------------------------------------------------------------------------------
 # instruction counts
 
@@ -196,10 +208,113 @@ def test_instruction_counts_leave_out_the_loops_own_cost(bench: Any) -> None:
           "_speedups.c:ArrayBase_subscript": 72.0}
     assert bench.without_loop(op, loop) == {"ceval.c:_PyEval_EvalFrameDefault": 120.0,
                                             "_speedups.c:ArrayBase_subscript": 72.0}
-    text = bench.summarise_callgrind({bench.EMPTY: {"total": 540.0}})
-    assert "the loop's own cost, subtracted from every count below: 540 instructions" in text
 
 
+def test_each_core_subtracts_the_empty_loop_of_its_own_process(bench: Any) -> None:
+    frame = "ceval.c:_PyEval_EvalFrameDefault [libpython3.11.so]"
+    sub = "_speedups.c:subscript_ex [_speedups.so]"
+    per_core = {
+        "numpy": {"core": "-", "calls": [100, 100, 100],
+                  "counts": [{frame: 500.0}, {frame: 650.0}, {frame: 501.0}]},
+        "compiled": {"core": "compiled", "calls": [100, 100, 100],
+                     "counts": [{frame: 520.0}, {frame: 600.0, sub: 80.0}, {frame: 520.0}]},
+    }
+    results = bench.assemble(per_core, ["a[3]"], 100, "small")
+    assert results["a[3]"]["numpy"]["total"] == 150.0
+    assert results["a[3]"]["compiled"]["total"] == 160.0  # its own loop (520), not numpy's (500)
+    assert results["a[3]"]["compiled"]["categories"]["safearray C core"] == 80.0
+    assert results["a[3]"]["compiled"]["calls"] == 100
+    assert results[bench.EMPTY]["by core"]["numpy"] == {"total": 500.0, "end": 501.0, "core": "-",
+                                                       "functions": {frame: 500.0}}
+    text = bench.summarise_callgrind(results)
+    assert "numpy 500, compiled 520 (after the last operation: 501, 520)" in text
+    assert "a[3]: instructions per call (the operation's own cost): numpy 150, compiled 160 (1.07x)" in text
+    with pytest.raises(ValueError, match="loops for 2 operations"):
+        bench.assemble(per_core, ["a[3]", "-a"], 100, "small")
+
+
+#: A small callgrind dump in the shape of one taken by --dump-after while the program runs: the
+#: callers on the stack have calls=0 and their callee's inclusive cost; names are compressed.
+DUMP = """# callgrind format
+version: 1
+creator: callgrind-3.19.0
+pid: 1
+cmd:  python bench.py
+part: 2
+
+desc: Trigger: --dump-after=functools_reduce
+
+positions: line
+events: Ir
+summary: 900
+
+ob=(1) /lib/libc.so.6
+fl=(1) ./csu/libc-start.c
+fn=(1) __libc_start_main
+cfl=(2) Python/ceval.c
+cfn=(2) _PyEval_EvalFrameDefault
+calls=0 29
+360 1000
+
+ob=(2) /lib/libpython3.11.so
+fl=(2)
+fn=(2)
+10 300
++2 100
+cob=(3) /site-packages/numpy/_core/_multiarray_umath.so
+cfl=(3) ???
+cfn=(3) array_subscript
+calls=20 0
+* 450
+-1 50
+
+ob=(3)
+fl=(3)
+fn=(3) array_subscript
+0 450
+totals: 900
+"""
+
+
+def test_a_dump_taken_while_running_is_parsed_to_exclusive_counts(bench: Any, tmp_path: Path) -> None:
+    counts, total = bench.parse_callgrind(DUMP)
+    assert total == 900
+    assert counts == {
+        "Python/ceval.c:_PyEval_EvalFrameDefault [/lib/libpython3.11.so]": 450,
+        "???:array_subscript [/site-packages/numpy/_core/_multiarray_umath.so]": 450,
+    }  # __libc_start_main has no cost of its own: the 1000 after calls=0 are its callee's
+    assert sum(counts.values()) == total
+    for part in (1, 2, 10):
+        (tmp_path / f"out.{part}").write_text(DUMP)
+    (tmp_path / "out").write_text("")  # the dump at exit
+    (tmp_path / "out.stderr").write_text("")
+    dumps = bench.callgrind_dumps(str(tmp_path / "out"))
+    assert [Path(p).name for p in dumps] == ["out.1", "out.2", "out.10"]
+    assert bench.callgrind_counts(dumps[0]) == counts
+    (tmp_path / "out.3").write_text(DUMP.replace("totals: 900", "totals: 899"))
+    with pytest.raises(ValueError, match="add up to 900, its summary says 899"):
+        bench.callgrind_counts(str(tmp_path / "out.3"))
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_one_valgrind_process_per_core_counts_every_operation(tmp_path: Path) -> None:
+    """For real: two operations, few calls, numpy and the default core (each one process)."""
+    from safearray import _array
+
+    core = "compiled" if _array._speedups is not None else "pure"
+    out = tmp_path / "cg.json"
+    result = run("--callgrind", "a[3],b[1, 2]", "--calls", "20", "--cores", f"numpy,{core}",
+                 "--json", str(out), timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(out.read_text())
+    assert set(data) == {"(empty)", "a[3]", "b[1, 2]"}
+    for name in ("a[3]", "b[1, 2]"):
+        for column in ("numpy", core):
+            assert data[name][column]["total"] > 0, (name, column)
+            assert data[name][column]["calls"] == 20
+    by_core = data["(empty)"]["by core"]
+    assert set(by_core) == {"numpy", core} and all(c["total"] > 0 for c in by_core.values())
+    assert "subtracted" in result.stdout and "b[1, 2]: instructions per call" in result.stdout
 
 
 @pytest.mark.parametrize(("args", "names"), [
@@ -209,6 +324,7 @@ def test_instruction_counts_leave_out_the_loops_own_cost(bench: Any) -> None:
     (["--loop", "nope"], ["--loop", "--list"]),
     (["--callgrind", "nope"], ["--callgrind", "--list"]),
     (["--callgrind", "a[3],b[1, 3]"], ["--callgrind", "b[1", "--list"]),
+    (["--callgrind", "a[3]", "--cores", "numpy,gpu"], ["--cores", "numpy", "compiled", "pure"]),
     (["--repeats", "0"], ["--repeats"]),
 ])
 def test_bad_options_are_refused_with_the_valid_choices(
