@@ -16,6 +16,7 @@ marked PASS or FAIL.
     python benchmarks/bench.py --check            # numpy and safearray give the same results
     python benchmarks/bench.py --loop "a[3]" --lib safearray --calls 100000   # for profilers
     python benchmarks/bench.py --callgrind "a[3],-a" --calls 20000   # instructions per call
+    python benchmarks/bench.py --table --json table.json   # everything, one table (issue 16)
 
 The operations (``--list``) are the everyday ones, by class (creation, reads, writes, the
 Python protocols, methods, ``sa.f`` functions, ufuncs, operators, NumPy's own functions
@@ -29,6 +30,10 @@ is ``numpy.f`` there). Inputs: ``a``, ``d`` 1-d, ``b`` 2-d, ``m`` square (matmul
 every operation's loop in one ``functools.reduce`` each, with one callgrind dump after each
 (``--dump-after=functools_reduce``). The same loop around an empty operation runs first in the
 same process; its cost is subtracted function by function, and the header says how much it was.
+
+``--table`` runs the instruction counts of all three, the timing of the compiled core at small
+size and at 10^6 elements (the data-touching operations), and prints one table with the
+targets of issue 16.
 """
 
 from __future__ import annotations
@@ -137,7 +142,8 @@ ARBITRARY_VALUES = frozenset(("empty", "empty_like"))
 #: Results that are plain ndarrays in safearray too (NumPy's ``asarray`` unwraps).
 PLAIN_NDARRAY = frozenset(("numpy.asarray(a)",))
 
-# Targets of issue 16 (wall clock of the compiled core).
+# Targets of issue 16 (instructions of the compiled core, and wall clock of the compiled core).
+INSTR_GEOMEAN, INSTR_MAX = 1.2, 1.5
 SMALL_GEOMEAN, SMALL_MAX = 1.25, 1.6
 LARGE_RATIO = 1.03  # every data-touching op at 10^6 elements
 # Targets of the issue "Speed", still reported by the default run.
@@ -1081,6 +1087,176 @@ def summarise_callgrind(results: dict[str, Any], top: int = 8) -> str:
     return "\n".join(lines)
 
 
+# --------------------------------------------------------------------------------------
+# one table: instructions of numpy and both cores, and wall clock at both sizes (issue 16)
+
+
+def table(counted: dict[str, Any], timing: dict[str, Any], seconds: dict[str, float] | None = None,
+          ) -> dict[str, Any]:
+    """Per operation, the instructions per call of each core, their ratios to NumPy's, and the
+    wall-clock ratios (compiled core) at small and large size; per column the geometric mean
+    and how many operations meet their target; the targets of issue 16, each PASS or FAIL."""
+    small = timing.get("sizes", {}).get("small", {})
+    large = timing.get("sizes", {}).get("large", {})
+    rows: dict[str, dict[str, Any]] = {}
+    for name in ORDER:
+        if name not in counted and name not in small and name not in large:
+            continue
+        row: dict[str, Any] = {"class": CLASS_OF[name], "touches data": name in TOUCHES_DATA}
+        cg = counted.get(name, {})
+        for core, c in cg.items():
+            row[f"{core} instructions"] = c["total"]
+        if "numpy" in cg:
+            for core in cg:
+                if core != "numpy":
+                    row[f"{core}/numpy instructions"] = cg[core]["total"] / max(cg["numpy"]["total"], 1.0)
+        if name in small:
+            row["small"] = small[name]["safearray/numpy"]
+            row["small q1"] = small[name]["safearray/numpy q1"]
+        if name in large and name in TOUCHES_DATA:
+            row["large"] = large[name]["safearray/numpy"]
+            row["large q1"] = large[name]["safearray/numpy q1"]
+        rows[name] = row
+
+    columns: dict[str, dict[str, Any]] = {}
+    goals: list[dict[str, Any]] = []
+
+    def column(key: str, limit: float | None, label: str, mean_limit: float | None = None) -> None:
+        values = {n: r[key] for n, r in rows.items() if key in r}
+        if not values:
+            return
+        mean = geomean([max(v, 1e-9) for v in values.values()])
+        col: dict[str, Any] = {"geomean": mean, "of": len(values)}
+        if limit is not None:
+            within = [n for n, v in values.items() if v <= limit]
+            noise = [n for n, v in values.items() if v > limit and rows[n].get(f"{key} q1", math.inf) <= limit]
+            worst = max(values, key=values.__getitem__)
+            col.update({"within": len(within), "noise": len(noise), "limit": limit})
+            status = "PASS" if len(within) == len(values) else (
+                "NOISE" if len(within) + len(noise) == len(values) else "FAIL")
+            goals.append({"target": f"{label}, every op <= {limit:.2f}x", "value": values[worst],
+                          "limit": limit, "ops": worst, "within": len(within), "noise": len(noise),
+                          "of": len(values), "status": status, "pass": status == "PASS"})
+        if mean_limit is not None:
+            col["geomean limit"] = mean_limit
+            goals.append({"target": f"{label}, geometric mean", "value": mean, "limit": mean_limit,
+                          "ops": "", "status": "PASS" if mean <= mean_limit else "FAIL",
+                          "pass": mean <= mean_limit})
+        columns[key] = col
+
+    column("compiled/numpy instructions", INSTR_MAX, "instructions, compiled core", INSTR_GEOMEAN)
+    column("pure/numpy instructions", None, "instructions, pure core")
+    column("small", SMALL_MAX, "wall clock, small", SMALL_GEOMEAN)
+    column("large", LARGE_RATIO, "wall clock, 10^6 elements, data-touching")
+    if "pure/numpy instructions" in columns:
+        col = columns["pure/numpy instructions"]
+        goals.append({"target": "instructions, pure core, geometric mean (informative, no target)",
+                      "value": col["geomean"], "limit": None, "ops": "", "status": "info", "pass": True})
+    m = dict(timing.get("machine") or machine())
+    first = counted.get(EMPTY, {})
+    return {"machine": m, "date": m.get("date", time.strftime("%Y-%m-%d %H:%M")),
+            "pinned": m.get("pinned", pinning()), "calls": first.get("calls"),
+            "loop cost": {core: c["total"] for core, c in first.get("by core", {}).items()},
+            "loop cost text": loop_cost(counted) if EMPTY in counted else "-",
+            "cores": {core: c["core"] for core, c in first.get("by core", {}).items()},
+            "repeats": timing.get("repeats"), "target_s": timing.get("target_s"),
+            "rows": rows, "columns": columns, "targets": goals, "seconds": seconds or {}}
+
+
+def _ratio_cell(row: dict[str, Any], key: str, limit: float | None, width: int = 6) -> str:
+    """A ratio, then '!' when it misses its target, '~' when only its median does (noise)."""
+    if key not in row:
+        return f"{'-':>{width}} "
+    value = row[key]
+    mark = " "
+    if limit is not None and value > limit:
+        mark = "~" if row.get(f"{key} q1", math.inf) <= limit else "!"
+    return f"{value:{width}.2f}{mark}"
+
+
+def _count_cell(row: dict[str, Any], key: str, width: int = 9) -> str:
+    return f"{row[key]:{width}.0f}" if key in row else f"{'-':>{width}}"
+
+
+def summarise_table(t: dict[str, Any]) -> str:
+    """The table of :func:`table` (at most 100 columns wide)."""
+    m = t["machine"]
+    w = NAME_WIDTH
+    cores = t.get("cores", {})
+    secs = t.get("seconds", {})
+    lines = [
+        f"safearray vs NumPy, per operation (issue 16), {t['date']}",
+        f"machine: {m['cpu']}, {m['cores']} cores, {t['pinned']}",
+        f"load: {m['load']} before the timing, {m.get('load after', '?')} after",
+        f"Python {m['python']}, NumPy {m['numpy']}, safearray {m['safearray']}",
+        f"compiled core: {cores.get('compiled', '-')}",
+        f"instructions (callgrind): per call at small size, the mean of {t['calls']} calls of each",
+        f"  operation (a tenth of that for {', '.join(FEWER_CALLS)});",
+        "  one valgrind process per column (numpy; compiled core; pure core, SAFEARRAY_PURE_PYTHON=1)",
+        "  runs every operation's loop; the loop's own cost (the same functools.reduce loop around an",
+        "  empty operation, same process) is subtracted function by function. It was, per call:",
+        f"  {t['loop cost text']} instructions",
+        f"wall clock: safearray ({m['core']} core) / NumPy, median of paired ratios, {t['repeats']} "
+        f"samples of ~{(t['target_s'] or 0) * 1000:.0f} ms;",
+        f"  small: {SIZES['small'][0]}, {SIZES['small'][1]}, matmul {SIZES['small'][2]}; "
+        f"large: {SIZES['large'][0]}, {SIZES['large'][1]}, matmul {SIZES['large'][2]},",
+        "  data-touching operations only",
+        "",
+        f"{'':{w}}{'------------ instructions per call ------------':^51}  {'wall clock':^15}".rstrip(),
+        f"{'operation':{w}}{'numpy':>9} {'compiled':>9} {'ratio':>6}  {'pure':>9} {'ratio':>6}   "
+        f"{'small':>6}  {'large':>6}",
+    ]
+    cls = None
+    for name, r in t["rows"].items():
+        if r["class"] != cls:
+            cls = r["class"]
+            lines.append(f"-- {cls}")
+        lines.append((f"{name:{w}}{_count_cell(r, 'numpy instructions')} {_count_cell(r, 'compiled instructions')} "
+                      f"{_ratio_cell(r, 'compiled/numpy instructions', INSTR_MAX)} "
+                      f"{_count_cell(r, 'pure instructions')} {_ratio_cell(r, 'pure/numpy instructions', None)}  "
+                      f"{_ratio_cell(r, 'small', SMALL_MAX)} {_ratio_cell(r, 'large', LARGE_RATIO)}").rstrip())
+    cols = t["columns"]
+
+    def cell(key: str, what: str) -> str:
+        col = cols.get(key)
+        if col is None:
+            return f"{'-':>6} "
+        if what == "geomean":
+            mark = "!" if col.get("geomean limit") is not None and col["geomean"] > col["geomean limit"] else " "
+            return f"{col['geomean']:6.2f}{mark}"
+        if "within" not in col:
+            return f"{'info':>6} "
+        return f"{col['within']:>3}/{col['of']:<3}"
+
+    for label, what in (("geometric mean", "geomean"), ("within target", "within")):
+        lines.append(f"{label:{w}}{'':9} {'':9} {cell('compiled/numpy instructions', what)} {'':9} "
+                     f"{cell('pure/numpy instructions', what)}  {cell('small', what)} {cell('large', what)}".rstrip())
+    lines += [
+        f"{'target':{w}}{'':9} {'':9} {INSTR_MAX:6.2f}  {'':9} {'none':>6}   {SMALL_MAX:6.2f}  {LARGE_RATIO:6.2f}",
+        f"{'target, geometric mean':{w}}{'':9} {'':9} {INSTR_GEOMEAN:6.2f}  {'':9} {'none':>6}   "
+        f"{SMALL_GEOMEAN:6.2f}  {'-':>6}",
+        "",
+        "! misses its target; ~ misses it by less than the noise (the lower quartile of its paired",
+        "ratios meets it); - not measured (large: only data-touching operations). The pure core's",
+        "column is informative: it has no target.",
+        "",
+        "targets (issue 16):",
+    ]
+    for g in t["targets"]:
+        if g["limit"] is None:
+            lines.append(f"  {g['status']:5} {g['target']}: {g['value']:.2f}")
+            continue
+        if "within" in g:
+            extra = f" (+{g['noise']} within the noise)" if g["noise"] else ""
+            lines.append(f"  {g['status']:5} {g['target']}: {g['within']} of {g['of']}{extra}; "
+                         f"worst {g['ops']} {g['value']:.2f}x")
+        else:
+            lines.append(f"  {g['status']:5} {g['target']}: {g['value']:.2f} <= {g['limit']:.2f}")
+    if secs:
+        lines += ["", "run time: " + ", ".join(f"{k} {v:.0f} s" for k, v in secs.items())]
+    return "\n".join(wrapped for line in lines for wrapped in _wrap(line))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="3 short samples per operation (a smoke test)")
@@ -1101,8 +1277,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--callgrind", metavar="OPS", help="comma-separated operations (or 'all'): "
                         "instructions per call under valgrind, by category (uses --calls, 2000 if unset)")
     parser.add_argument("--cores", default=",".join(CORES),
-                        help="with --callgrind: columns of the instruction counts, of: "
+                        help="with --callgrind, --table: columns of the instruction counts, of: "
                         + ", ".join(CORES))
+    parser.add_argument("--table", action="store_true",
+                        help="instructions (--cores) and wall clock of every operation (or --only), "
+                        "one table with the targets of issue 16")
     args = parser.parse_args(argv)
     names = op_names()
     if args.list:
@@ -1158,6 +1337,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     repeats = args.repeats or (3 if args.quick else 9)
     target = 0.002 if args.quick else 0.03
+    if args.table:
+        picked = only or names
+        calls = args.calls if explicit_calls else 2000
+        start = time.perf_counter()
+        counted = callgrind(picked, "small", calls, cores)
+        counted_at = time.perf_counter()
+        by_size = {"small": picked, "large": [n for n in picked if n in TOUCHES_DATA]}
+        timing = run([s for s in sizes if by_size[s]], repeats, target, None, with_strict=False,
+                     only_by_size=by_size)
+        done = time.perf_counter()
+        seconds = {"valgrind": counted_at - start, "timing": done - counted_at, "total": done - start}
+        result = table(counted, timing, seconds)
+        print(summarise_table(result))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump({**timing, "callgrind": counted, "table": result}, f, indent=1)
+        return 0
     results = run(sizes, repeats, target, only, with_strict=not args.no_strict)
     print(summarise(results))
     if args.json:

@@ -317,6 +317,87 @@ def test_one_valgrind_process_per_core_counts_every_operation(tmp_path: Path) ->
     assert "subtracted" in result.stdout and "b[1, 2]: instructions per call" in result.stdout
 
 
+# --------------------------------------------------------------------------------------
+# the table
+
+
+def fake_results(bench: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Made-up counts and timings of three operations (the real library's are never asserted)."""
+    def cg(total: float) -> dict[str, Any]:
+        return {"total": total, "categories": {}, "functions": {}, "calls": 100}
+
+    counted = {
+        bench.EMPTY: {"calls": 100, "size": "small", "total": 800.0,
+                      "by core": {c: {"total": 800.0, "end": 800.0, "core": c, "functions": {}}
+                                  for c in bench.CORES}},
+        "zeros": {"numpy": cg(1000.0), "compiled": cg(1100.0), "pure": cg(9000.0)},
+        "a[3]": {"numpy": cg(700.0), "compiled": cg(1400.0), "pure": cg(3000.0)},
+        "a + b": {"numpy": cg(3000.0), "compiled": cg(3100.0), "pure": cg(6000.0)},
+    }
+
+    def timed(ratio: float, q1: float | None = None) -> dict[str, Any]:
+        return {"numpy": 100.0, "safearray": 100.0 * ratio, "safearray/numpy": ratio,
+                "safearray/numpy q1": ratio if q1 is None else q1, "safearray/numpy spread": 0.01}
+
+    machine = {"cpu": "a CPU", "cores": "2", "pinned": "pinned to core 1", "load": "0.1 0.1 0.1",
+               "load after": "0.2 0.2 0.2", "python": "3.11", "numpy": "2.4", "safearray": "0.1",
+               "core": "compiled", "date": "2026-12-03 12:00"}
+    timing = {"machine": machine, "repeats": 9, "target_s": 0.03,
+              "sizes": {"small": {"zeros": timed(1.1), "a[3]": timed(2.0), "a + b": timed(1.2)},
+                        "large": {"a + b": timed(1.04, q1=1.01)}}}
+    return counted, timing
+
+
+def test_the_table_has_every_column_the_geometric_means_and_the_targets(bench: Any) -> None:
+    counted, timing = fake_results(bench)
+    t = bench.table(counted, timing, {"valgrind": 100.0, "timing": 50.0, "total": 150.0})
+    assert list(t["rows"]) == ["zeros", "a[3]", "a + b"]  # the order of ORDER, by class
+    row = t["rows"]["a[3]"]
+    assert row["compiled/numpy instructions"] == 2.0 and row["pure/numpy instructions"] == 3000 / 700
+    assert row["small"] == 2.0 and "large" not in row  # a[3] touches no data
+    assert "large" not in t["rows"]["zeros"] and t["rows"]["a + b"]["large"] == 1.04
+    cols = t["columns"]
+    assert cols["compiled/numpy instructions"]["within"] == 2 and cols["compiled/numpy instructions"]["of"] == 3
+    assert math.isclose(cols["compiled/numpy instructions"]["geomean"], (1.1 * 2.0 * 3100 / 3000) ** (1 / 3))
+    assert "within" not in cols["pure/numpy instructions"]  # informative: no target
+    status = {g["target"]: g["status"] for g in t["targets"]}
+    assert status == {
+        "instructions, compiled core, every op <= 1.50x": "FAIL",
+        "instructions, compiled core, geometric mean": "FAIL",
+        "wall clock, small, every op <= 1.60x": "FAIL",
+        "wall clock, small, geometric mean": "FAIL",
+        "wall clock, 10^6 elements, data-touching, every op <= 1.03x": "NOISE",
+        "instructions, pure core, geometric mean (informative, no target)": "info",
+    }
+    assert t["loop cost"] == {"numpy": 800.0, "compiled": 800.0, "pure": 800.0}
+
+    text = bench.summarise_table(t)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    for needed in ("2026-12-03 12:00", "pinned to core 1", "Python 3.11, NumPy 2.4",
+                   "numpy 800, compiled 800, pure 800 (after the last operation: 800, 800, 800)",
+                   "-- creation", "-- operators", "targets (issue 16):", "informative",
+                   "run time: valgrind 100 s, timing 50 s, total 150 s"):
+        assert needed in text, needed
+    a3 = next(line for line in lines if line.startswith("a[3] "))
+    assert a3.split() == ["a[3]", "700", "1400", "2.00!", "3000", "4.29", "2.00!", "-"]
+    ab = next(line for line in lines if line.startswith("a + b "))
+    assert ab.split()[-1] == "1.04~"  # above 1.03, its lower quartile is not
+    assert any(line.startswith("geometric mean") for line in lines)
+    assert any(line.startswith("within target") and "2/3" in line for line in lines)
+    assert sum(line.lstrip().startswith(("PASS", "FAIL", "NOISE")) for line in lines) == 5
+
+
+def test_the_table_passes_what_meets_the_targets(bench: Any) -> None:
+    counted, timing = fake_results(bench)
+    for name in ("zeros", "a[3]", "a + b"):
+        counted[name]["compiled"]["total"] = counted[name]["numpy"]["total"] * 1.1
+        timing["sizes"]["small"][name]["safearray/numpy"] = 1.1
+    timing["sizes"]["large"]["a + b"]["safearray/numpy"] = 1.0
+    t = bench.table(counted, timing)
+    assert all(g["status"] in ("PASS", "info") for g in t["targets"]), t["targets"]
+
+
 @pytest.mark.parametrize(("args", "names"), [
     (["--sizes", "huge"], ["--sizes", "'small'", "'large'"]),
     (["--only", "nope"], ["--only", "--list"]),
