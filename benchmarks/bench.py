@@ -585,9 +585,28 @@ def machine() -> dict[str, str]:
         "numpy": np.__version__,
         "safearray": importlib.metadata.version("safearray"),
         "core": _core(_array),
+        "source": source(),
         "array_api_strict": getattr(xp_strict, "__version__", "not installed"),
         "date": time.strftime("%Y-%m-%d %H:%M"),
     }
+
+
+def source() -> str:
+    """Where safearray was imported from, and which commit of it (with uncommitted changes or
+    not) when that is a git checkout: what a table measured."""
+    import subprocess
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(sa.__file__)))
+    try:
+        commit = subprocess.run(["git", "-C", here, "log", "-1", "--format=%h"], capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", here, "status", "--porcelain", "--", "safearray"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = dirty = ""
+    if not commit:
+        return here
+    return f"{here}, commit {commit}" + (", with uncommitted changes to safearray/" if dirty else "")
 
 
 def _core(array_module: Any) -> str:
@@ -1188,7 +1207,7 @@ def summarise_table(t: dict[str, Any]) -> str:
         f"safearray vs NumPy, per operation (issue 16), {t['date']}",
         f"machine: {m['cpu']}, {m['cores']} cores, {t['pinned']}",
         f"load: {m['load']} before the timing, {m.get('load after', '?')} after",
-        f"Python {m['python']}, NumPy {m['numpy']}, safearray {m['safearray']}",
+        f"Python {m['python']}, NumPy {m['numpy']}, safearray {m['safearray']} from {m.get('source', '?')}",
         f"compiled core: {cores.get('compiled', '-')}",
         f"instructions (callgrind): per call at small size, the mean of {t['calls']} calls of each",
         f"  operation (a tenth of that for {', '.join(FEWER_CALLS)});",

@@ -67,7 +67,7 @@ def test_quick_run_exits_0_and_has_every_operation(quick_run: tuple[subprocess.C
             assert math.isfinite(row[lib]) and row[lib] > 0, (name, lib)
             assert len(row["samples"][lib]) == 1, (name, lib)
         assert row["safearray/numpy"] > 0, name
-    for key in ("cpu", "cores", "pinned", "python", "numpy", "safearray"):
+    for key in ("cpu", "cores", "pinned", "python", "numpy", "safearray", "source"):
         assert data["machine"][key], key
     assert {t["target"] for t in data["targets"]} >= {
         "small: geometric mean of ratios", "small: largest ratio", "small: asarray(ndarray), no copy",
@@ -341,7 +341,7 @@ def fake_results(bench: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
     machine = {"cpu": "a CPU", "cores": "2", "pinned": "pinned to core 1", "load": "0.1 0.1 0.1",
                "load after": "0.2 0.2 0.2", "python": "3.11", "numpy": "2.4", "safearray": "0.1",
-               "core": "compiled", "date": "2026-12-03 12:00"}
+               "core": "compiled", "source": "/src, commit abc1234", "date": "2026-12-03 12:00"}
     timing = {"machine": machine, "repeats": 9, "target_s": 0.03,
               "sizes": {"small": {"zeros": timed(1.1), "a[3]": timed(2.0), "a + b": timed(1.2)},
                         "large": {"a + b": timed(1.04, q1=1.01)}}}
@@ -374,7 +374,7 @@ def test_the_table_has_every_column_the_geometric_means_and_the_targets(bench: A
     text = bench.summarise_table(t)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 100
-    for needed in ("2026-12-03 12:00", "pinned to core 1", "Python 3.11, NumPy 2.4",
+    for needed in ("2026-12-03 12:00", "pinned to core 1", "Python 3.11, NumPy 2.4, safearray 0.1 from /src, commit abc1234",
                    "numpy 800, compiled 800, pure 800 (after the last operation: 800, 800, 800)",
                    "-- creation", "-- operators", "targets (issue 16):", "informative",
                    "run time: valgrind 100 s, timing 50 s, total 150 s"):
