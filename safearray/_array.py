@@ -2653,34 +2653,6 @@ _TEMP_DISPATCH, _AMBIG_DISPATCH = _threshold(*_COUNTS[_DISPATCH])
 _TEMP_PARAMETER, _AMBIG_PARAMETER = _threshold(*_COUNTS[_PARAMETER])
 
 
-def _calibrate_dispatch() -> int:
-    """The reference count at which the compiled ``__array_function__`` hands a Copy to the
-    Python method (which decides whether it is a temporary whose result owns its memory): a
-    temporary's, or a named one's too when the two cannot be told apart."""
-    record = _speedups.record
-    named = _copy(np.arange(6.0))
-    record(True)
-    try:
-        np.reshape(_copy(np.arange(6.0)), (2, 3))
-        temp = record(True)
-        np.reshape(named, (2, 3))
-        held = record(True)
-    finally:
-        record(False)
-    return int(temp if temp < held else max(temp, held))
-
-
-if _speedups is not None:
-    # NumPy's override protocols answered in C for plain calls (``numpy.sqrt(x)``,
-    # ``numpy.concatenate([x, y])``); the Python methods take the others
-    SafeArray.__array_ufunc__ = _speedups.ArrayUfunc(SafeArray.__array_ufunc__)  # type: ignore[method-assign]
-    SafeArray.__array_function__ = _speedups.ArrayFunction(  # type: ignore[method-assign]
-        SafeArray.__array_function__)
-    _speedups.set_dispatch_temp(_calibrate_dispatch())
-    # ``np.asarray(x)`` by a library under "allow" or "warn": the handout made in C
-    SafeArray.__array__ = _speedups.ArrayExport(SafeArray.__array__)  # type: ignore[method-assign]
-    _speedups.configure_export(_policy._block_mode, _policy)
-
 
 
 def fresh_ndarray(obj: Any) -> bool:
@@ -2730,3 +2702,34 @@ def _array_api() -> Any:
 
 def _rebuild(a: NDArray[Any]) -> Copy:
     return _copy(a)
+
+
+# the override protocols in C, last: their calibration runs the Python methods, which use
+# everything above
+def _calibrate_dispatch() -> int:
+    """The reference count at which the compiled ``__array_function__`` hands a Copy to the
+    Python method (which decides whether it is a temporary whose result owns its memory): a
+    temporary's, or a named one's too when the two cannot be told apart."""
+    record = _speedups.record
+    named = _copy(np.arange(6.0))
+    record(True)
+    try:
+        np.reshape(_copy(np.arange(6.0)), (2, 3))
+        temp = record(True)
+        np.reshape(named, (2, 3))
+        held = record(True)
+    finally:
+        record(False)
+    return int(temp if temp < held else max(temp, held))
+
+
+if _speedups is not None:
+    # NumPy's override protocols answered in C for plain calls (``numpy.sqrt(x)``,
+    # ``numpy.concatenate([x, y])``); the Python methods take the others
+    SafeArray.__array_ufunc__ = _speedups.ArrayUfunc(SafeArray.__array_ufunc__)  # type: ignore[method-assign]
+    SafeArray.__array_function__ = _speedups.ArrayFunction(  # type: ignore[method-assign]
+        SafeArray.__array_function__)
+    _speedups.set_dispatch_temp(_calibrate_dispatch())
+    # ``np.asarray(x)`` by a library under "allow" or "warn": the handout made in C
+    SafeArray.__array__ = _speedups.ArrayExport(SafeArray.__array__)  # type: ignore[method-assign]
+    _speedups.configure_export(_policy._block_mode, _policy)

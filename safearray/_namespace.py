@@ -230,6 +230,10 @@ if _speedups is not None:
     _speedups.configure_functions(_labels, ufunc.__call__, WRITES_INTO)
     del ufunc.__call__
     _speedups.enable_vectorcall(ufunc)
+    # the methods' calls without ``out`` (NumPy 2's signatures: how many arguments come by
+    # position before it) run in C too
+    for _name, _positional in (("reduce", 3), ("accumulate", 3), ("reduceat", 4), ("outer", 2)):
+        setattr(ufunc, _name, _speedups.UfuncMethod(_name, getattr(ufunc, _name), _positional))
 
 ufunc.__doc__ = _UfuncDoc(ufunc.__doc__)  # type: ignore[assignment]  # pyright: ignore[reportAttributeAccessIssue]
 

@@ -2685,6 +2685,77 @@ static PyTypeObject Ufunc_Type = {
     .tp_members = Ufunc_members,
 };
 
+/* `sa.add.reduce(x)`, `sa.add.accumulate(x, 0)`, `sa.multiply.outer(a, b)`: the ufunc's
+   method unwrapped, run and tagged in C when no `out` is given (m->outpos: how many arguments
+   it takes by position before its `out`); the Python method takes the others. */
+static PyObject *
+UfuncMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs < 2 || nargs - 1 > m->outpos || stale_reads || has_out_keyword(kwnames) ||
+        !PyObject_TypeCheck(args[0], &Ufunc_Type) || ((UfuncObject *)args[0])->uf == NULL ||
+        py_labels == NULL) {
+        return PyObject_Vectorcall(m->fallback, args, nargsf, kwnames);
+    }
+    UfuncObject *u = (UfuncObject *)args[0];
+    if (u->label == NULL && load_labels(u->uf, &u->label, NULL, NULL) < 0) {
+        return NULL;
+    }
+    PyObject *bound = PyObject_GetAttr(u->uf, m->name);
+    if (bound == NULL) {
+        return NULL;
+    }
+    PyObject *srcs = take_srcs();
+    if (srcs == NULL) {
+        Py_DECREF(bound);
+        return NULL;
+    }
+    PyObject *r = call_unwrapped(bound, args + 1, nargs - 1, kwnames, srcs, 0);
+    Py_DECREF(bound);
+    PyObject *out = NULL;
+    if (r != NULL) {
+        out = wrap_any(r, srcs, u->label);
+        Py_DECREF(r);
+    }
+    give_srcs(srcs);
+    return out;
+}
+
+static PyObject *
+UfuncMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    PyObject *name, *fallback;
+    Py_ssize_t positional;
+    if (!PyArg_ParseTuple(args, "UOn:UfuncMethod", &name, &fallback, &positional)) {
+        return NULL;
+    }
+    TaggedMethodObject *m = (TaggedMethodObject *)type->tp_alloc(type, 0);
+    if (m == NULL) {
+        return NULL;
+    }
+    m->name = Py_NewRef(name);
+    m->fallback = Py_NewRef(fallback);
+    m->label = Py_NewRef(Py_None);
+    m->outpos = positional;
+    m->vectorcall = (vectorcallfunc)UfuncMethod_vectorcall;
+    return (PyObject *)m;
+}
+
+static PyTypeObject UfuncMethod_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "safearray._speedups.UfuncMethod",
+    .tp_doc = "A method of safearray.ufunc (reduce, accumulate, ...) whose plain calls run in C.",
+    .tp_basicsize = sizeof(TaggedMethodObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_descr_get = TaggedMethod_descr_get,
+    .tp_new = UfuncMethod_new,
+    .tp_dealloc = (destructor)TaggedMethod_dealloc,
+    .tp_getattro = (getattrofunc)FastAsarray_getattro,
+    .tp_repr = (reprfunc)TaggedMethod_repr,
+};
+
 /* `numpy.sqrt(x)`, `numpy.concatenate([x, y])` on SafeArrays: NumPy's override protocols
    (__array_ufunc__, __array_function__) answered in C for the plain calls, by the same
    unwrap-call-tag path as the mirrored namespace; the others go to the Python methods. */
@@ -3814,6 +3885,7 @@ PyInit__speedups(void)
         {"ArrayUfunc", &ArrayUfunc_Type},
         {"ArrayFunction", &ArrayFunction_Type},
         {"ArrayExport", &ArrayExport_Type},
+        {"UfuncMethod", &UfuncMethod_Type},
     };
     array_callers = PyTuple_New(0);  /* until _array.py gives _ARRAY_CALLERS */
     name_key = PyUnicode_InternFromString("__name__");
