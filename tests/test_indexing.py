@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, note
+from hypothesis import assume, given, note
 from hypothesis import strategies as st
 
 import safearray as sa
@@ -288,7 +288,12 @@ def test_assignment_into_a_copy_matches_numpy(data: st.DataObject) -> None:
 def test_assignment_through_a_view_reaches_the_callers_array(data: st.DataObject) -> None:
     raw = data.draw(arrays(layouts=EVERY_LAYOUT))
     key = data.draw(index_expressions(raw.shape))
-    value = fill_value(raw, raw[key])
+    try:
+        part = raw[key]
+    except IndexError:  # a key this NumPy refuses (an empty index list beside others, 2.2/2.5)
+        assume(False)
+        raise
+    value = fill_value(raw, part)
     expected = raw.copy()
     expected[key] = value
     v = sa.asarray(raw)
