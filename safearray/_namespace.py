@@ -11,6 +11,7 @@ with one :class:`~safearray.UncoveredWarning`: what NumPy runs, safearray runs.
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import types
 from collections.abc import Callable, Iterator, Mapping
@@ -225,7 +226,15 @@ class _UfuncDoc:
         return self._class_doc if obj is None else obj._uf.__doc__
 
 
+def _by_name(f: Any) -> str:
+    """copyreg's reducer of the compiled function objects: ``copy.copy(sa.dot)`` and
+    ``copy.deepcopy`` of objects holding one give that object itself, as for a function."""
+    return str(f.__name__)
+
+
 if _speedups is not None:
+    copyreg.pickle(_speedups.TaggedFunction, _by_name)
+    copyreg.pickle(_speedups.FastAsarray, _by_name)
     # plain calls run in UfuncBase's compiled call; the others in the Python __call__
     _speedups.configure_functions(_labels, ufunc.__call__, WRITES_INTO)
     del ufunc.__call__

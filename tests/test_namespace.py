@@ -424,3 +424,14 @@ def test_ufuncs_survive_copy_deepcopy_and_pickle_as_numpys_do() -> None:
     back = pickle.loads(pickle.dumps(u))
     assert isinstance(back(sa.arange(3), 1), sa.Copy)
     assert back(3, 1) == 2
+
+
+def test_copies_of_objects_holding_safearray_functions_hold_the_same_functions() -> None:
+    # filterpy deep-copies filters that keep ``np.dot`` (safearray's under ``import safearray
+    # as np``) in an attribute: functions are copied as themselves, in both cores
+    import copy
+
+    holder = {"dot": sa.dot, "array": sa.array, "asarray": sa.asarray, "sqrt": sa.sqrt}
+    for clone in (copy.copy(holder), copy.deepcopy(holder)):
+        assert all(clone[k] is v for k, v in holder.items())
+    assert copy.deepcopy(sa.dot) is sa.dot and copy.copy(sa.asarray) is sa.asarray
