@@ -1,0 +1,167 @@
+"""The calls the compiled core answers without Python (issue 16), against NumPy and against the
+judgements they must still hand to Python: these run in both cores, so any difference between
+the compiled path and the pure-Python one fails here."""
+
+from __future__ import annotations
+
+import copy
+import operator
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import safearray as sa
+from safearray._array import writes_into, WRITES_INTO
+
+from ._asserts import memory_of
+from .strategies import EVERY_LAYOUT, arrays
+
+
+@given(raw=arrays(layouts=EVERY_LAYOUT))
+def test_iteration_len_and_membership_are_numpys(raw: np.ndarray) -> None:
+    x = sa.asarray(raw)
+    if raw.ndim == 0:
+        with pytest.raises(TypeError, match="0-d"):
+            iter(x)
+        with pytest.raises(TypeError, match="unsized"):
+            len(x)
+        return
+    assert len(x) == len(raw)
+    items = list(x)
+    assert len(items) == len(raw)
+    for got, want in zip(items, raw):
+        if isinstance(want, np.ndarray):  # a row: a View of x (of no bytes when x is empty)
+            assert type(got) is sa.View and sa.shares_memory(got, x) == np.shares_memory(want, raw)
+            np.testing.assert_array_equal(memory_of(got), want)
+        else:
+            assert type(got) is type(want)
+            assert got == want or (got != got and want != want)  # NaN is NaN
+
+
+def test_iteration_stops_as_numpy_when_the_array_shrinks_meanwhile() -> None:
+    x = sa.arange(6.0)
+    it = iter(x)
+    assert next(it) == 0.0
+    x.shape = (2, 3)  # NumPy's reshape in place: the iterator now reads rows, by index
+    assert type(next(it)) is sa.View
+    with pytest.raises(IndexError):
+        next(it)
+
+
+@pytest.mark.parametrize("convert, value", [(bool, True), (int, 3), (float, 3.0), (operator.index, 3)])
+def test_conversions_are_numpys(convert: Any, value: object) -> None:
+    x = sa.asarray(np.int64(3))
+    assert convert(x) == convert(np.int64(3)) == value
+    with pytest.raises(TypeError):
+        operator.index(sa.asarray(3.5))
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(sa.arange(3))
+
+
+def test_ufunc_out_a_copy_returns_it_and_a_view_out_is_still_judged() -> None:
+    x = sa.arange(4.0)
+    c = sa.zeros(4)
+    assert sa.add(x, 1, out=c) is c and np.add(x, 1, out=c) is c
+    assert c.tolist() == [1.0, 2.0, 3.0, 4.0]
+    base = sa.zeros(5)
+    tail = base[1:]  # a named View: writing through it changes base too
+    with sa.policy("warn"), pytest.warns(sa.SharedWriteWarning):
+        sa.add(x, 1, out=tail)
+    with sa.policy("raise"), pytest.raises(sa.MutationError):
+        np.add(x, 2, out=tail)
+    assert base.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    nd = np.zeros(4)
+    assert sa.add(x, 2, out=nd) is nd and nd.tolist() == [2.0, 3.0, 4.0, 5.0]
+
+
+def test_methods_with_arguments_match_numpy_and_out_is_judged() -> None:
+    raw = np.arange(12.0).reshape(3, 4)
+    b = sa.asarray(raw.copy())
+    for name, args, kwargs in [("sum", (0,), {}), ("sum", (), {"axis": 1}), ("transpose", (1, 0), {}),
+                               ("astype", (np.float32,), {}), ("astype", ("int8",), {"copy": True}),
+                               ("take", (sa.asarray([0, 2]),), {}), ("clip", (1.0, 5.0), {}),
+                               ("mean", (), {"axis": 0, "keepdims": True}), ("item", (5,), {})]:
+        got = getattr(b, name)(*args, **kwargs)
+        want = getattr(raw, name)(*[a._a if isinstance(a, sa.SafeArray) else a for a in args], **kwargs)
+        if isinstance(want, np.ndarray):
+            assert isinstance(got, sa.SafeArray)
+            assert got.dtype == want.dtype and got.shape == want.shape
+            np.testing.assert_array_equal(memory_of(got), want)
+            assert (type(got) is sa.View) == np.shares_memory(want, raw), name
+        else:
+            assert got == want and type(got) is type(want), name
+    with pytest.raises(TypeError, match="copy=1 is not allowed"):
+        b.astype(float, copy=1)  # type: ignore[call-overload]
+    target = sa.zeros(10)
+    head = target[:4]
+    with sa.policy("raise"), pytest.raises(sa.MutationError):
+        b.sum(0, None, head)
+
+
+def test_a_function_registered_as_writing_later_is_judged_at_once() -> None:
+    def fill_first(a: Any, value: float) -> None:
+        np.asarray(a)[...] = value
+
+    wrapped = sa._namespace.wrap_function(fill_first, "fill_first")
+    base = sa.zeros(4)
+    with sa.policy("allow"):
+        wrapped(memory_of(base[1:]), 0.0)  # not registered: an ndarray, nothing to judge
+    writes_into(fill_first, 0, "a")
+    tail = base[1:]  # a named View: a write through it is a shared write
+    try:
+        with sa.policy("raise"), pytest.raises(sa.MutationError):
+            wrapped(tail, 7.0)
+        assert base.tolist() == [0.0] * 4
+    finally:
+        del WRITES_INTO[fill_first]
+
+
+def test_asarray_and_array_common_calls_match_the_validated_path() -> None:
+    raw = np.arange(4.0)
+    x = sa.asarray(raw.copy())
+    assert sa.asarray(x) is x and sa.array(x, copy=None) is x
+    assert type(sa.asarray(raw, dtype=np.float64)) is sa.View
+    assert type(sa.asarray(raw, dtype=np.float32)) is sa.Copy
+    assert type(sa.array(raw)) is sa.Copy and not sa.shares_memory(sa.array(raw), raw)
+    assert type(sa.asarray(raw, copy=False)) is sa.View
+    with pytest.raises(sa.CopyRequiredError, match="changing the dtype"):
+        sa.asarray(raw, dtype=np.int32, copy=False)
+    with pytest.raises(TypeError, match="copy=0 is not allowed"):
+        sa.asarray(raw, copy=0)  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="order='q' is not a memory order"):
+        sa.array(raw, order="q")  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("mode", sa.MODES)
+def test_numpy_asarray_of_a_safearray_hands_out_by_policy(mode: str) -> None:
+    x = sa.arange(4.0)
+    with sa.policy(mode):
+        a = np.asarray(x)
+    assert np.shares_memory(a, memory_of(x))
+    assert a.flags.writeable == (mode == "allow")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.asarray(x.with_policy("allow")).flags.writeable
+
+
+def test_copies_of_the_compiled_callables_are_themselves() -> None:
+    for f in (sa.dot, sa.zeros, sa.array, sa.asarray, sa.sqrt, sa.add.reduce):
+        assert copy.copy(f) is f or copy.copy(f) == f
+        assert copy.deepcopy({"f": f})["f"] is f or copy.deepcopy({"f": f})["f"] == f
+
+
+def test_ufunc_methods_match_numpy() -> None:
+    raw = np.arange(1.0, 7.0).reshape(2, 3)
+    x = sa.asarray(raw.copy())
+    for got, want in [(sa.add.reduce(x), np.add.reduce(raw)), (sa.add.reduce(x, 1), np.add.reduce(raw, 1)),
+                      (sa.multiply.accumulate(x, 0), np.multiply.accumulate(raw, 0)),
+                      (sa.add.reduceat(x, [0, 2], 1), np.add.reduceat(raw, [0, 2], 1)),
+                      (sa.subtract.outer(x[0], x[1]), np.subtract.outer(raw[0], raw[1]))]:
+        assert type(got) is sa.Copy
+        np.testing.assert_array_equal(memory_of(got), want)
+    out = sa.zeros(3)
+    assert sa.add.reduce(x, 0, None, out) is out and out.tolist() == [5.0, 7.0, 9.0]
