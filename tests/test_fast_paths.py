@@ -46,7 +46,9 @@ def test_iteration_stops_as_numpy_when_the_array_shrinks_meanwhile() -> None:
     x = sa.arange(6.0)
     it = iter(x)
     assert next(it) == 0.0
-    x.shape = (2, 3)  # NumPy's reshape in place: the iterator now reads rows, by index
+    with warnings.catch_warnings():  # NumPy 2.5 deprecates setting the shape
+        warnings.simplefilter("ignore", DeprecationWarning)
+        x.shape = (2, 3)  # NumPy's reshape in place: the iterator now reads rows, by index
     assert type(next(it)) is sa.View
     with pytest.raises(IndexError):
         next(it)
