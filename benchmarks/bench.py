@@ -55,6 +55,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the scripts' shared helpers
+from _machine import cpu_model, load_average  # noqa: E402
+
 import numpy as np
 
 import safearray as sa
@@ -561,21 +564,9 @@ def pinning() -> str:
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
     from safearray import _array
 
-    try:
-        load = "%.2f %.2f %.2f" % os.getloadavg()
-    except OSError:  # pragma: no cover - not on Linux
-        load = "unknown"
+    cpu, load = cpu_model(), load_average()
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),

@@ -40,6 +40,9 @@ import tempfile
 import time
 from typing import Any
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # the scripts' shared helpers
+from _machine import cpu_model, load_average  # noqa: E402
+
 #: The conditions, in the order they are reported.
 CONDITIONS = ("cached", "uncached")
 #: What issue 16 asks of the cached condition: ms of CPU over ``import numpy``.
@@ -102,19 +105,7 @@ def cache_written(init: str, env: dict[str, str], cwd: str) -> bool:
 
 
 def machine(numpy_version: str) -> dict[str, str]:
-    cpu = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    try:
-        load = "%.2f %.2f %.2f" % os.getloadavg()
-    except OSError:  # pragma: no cover - not on Linux
-        load = "unknown"
+    cpu, load = cpu_model(), load_average()
     return {
         "cpu": cpu,
         "cores": str(os.cpu_count()),
