@@ -2741,20 +2741,27 @@ UfuncMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)m;
 }
 
-static PyTypeObject UfuncMethod_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "safearray._speedups.UfuncMethod",
-    .tp_doc = "A method of safearray.ufunc (reduce, accumulate, ...) whose plain calls run in C.",
-    .tp_basicsize = sizeof(TaggedMethodObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
-    .tp_call = PyVectorcall_Call,
-    .tp_descr_get = TaggedMethod_descr_get,
-    .tp_new = UfuncMethod_new,
-    .tp_dealloc = (destructor)TaggedMethod_dealloc,
-    .tp_getattro = (getattrofunc)FastAsarray_getattro,
-    .tp_repr = (reprfunc)TaggedMethod_repr,
-};
+/* A callable descriptor over a Python fallback (TaggedMethodObject): its vectorcall is set by
+   `new`; attributes (__doc__, __name__, __wrapped__ ...) are the fallback's. */
+#define DELEGATING_TYPE(var, name, doc, new)                                          \
+    static PyTypeObject var = {                                                       \
+        PyVarObject_HEAD_INIT(NULL, 0)                                                \
+        .tp_name = "safearray._speedups." name,                                       \
+        .tp_doc = doc,                                                                \
+        .tp_basicsize = sizeof(TaggedMethodObject),                                   \
+        .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL, \
+        .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),             \
+        .tp_call = PyVectorcall_Call,                                                 \
+        .tp_descr_get = TaggedMethod_descr_get,                                       \
+        .tp_new = new,                                                                \
+        .tp_dealloc = (destructor)TaggedMethod_dealloc,                               \
+        .tp_getattro = (getattrofunc)FastAsarray_getattro,                            \
+        .tp_repr = (reprfunc)TaggedMethod_repr,                                       \
+    }
+
+DELEGATING_TYPE(UfuncMethod_Type, "UfuncMethod",
+                "A method of safearray.ufunc (reduce, accumulate, ...) whose plain calls run in C.",
+                UfuncMethod_new);
 
 /* `numpy.sqrt(x)`, `numpy.concatenate([x, y])` on SafeArrays: NumPy's override protocols
    (__array_ufunc__, __array_function__) answered in C for the plain calls, by the same
@@ -2953,35 +2960,13 @@ ArrayProtocol_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)m;
 }
 
-static PyTypeObject ArrayUfunc_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "safearray._speedups.ArrayUfunc",
-    .tp_doc = "SafeArray.__array_ufunc__: plain ufunc calls answered in C.",
-    .tp_basicsize = sizeof(TaggedMethodObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
-    .tp_call = PyVectorcall_Call,
-    .tp_descr_get = TaggedMethod_descr_get,
-    .tp_new = ArrayProtocol_new,
-    .tp_dealloc = (destructor)TaggedMethod_dealloc,
-    .tp_getattro = (getattrofunc)FastAsarray_getattro,
-    .tp_repr = (reprfunc)TaggedMethod_repr,
-};
+DELEGATING_TYPE(ArrayUfunc_Type, "ArrayUfunc",
+                "SafeArray.__array_ufunc__: plain ufunc calls answered in C.",
+                ArrayProtocol_new);
 
-static PyTypeObject ArrayFunction_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "safearray._speedups.ArrayFunction",
-    .tp_doc = "SafeArray.__array_function__: plain NumPy function calls answered in C.",
-    .tp_basicsize = sizeof(TaggedMethodObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
-    .tp_call = PyVectorcall_Call,
-    .tp_descr_get = TaggedMethod_descr_get,
-    .tp_new = ArrayProtocol_new,
-    .tp_dealloc = (destructor)TaggedMethod_dealloc,
-    .tp_getattro = (getattrofunc)FastAsarray_getattro,
-    .tp_repr = (reprfunc)TaggedMethod_repr,
-};
+DELEGATING_TYPE(ArrayFunction_Type, "ArrayFunction",
+                "SafeArray.__array_function__: plain NumPy function calls answered in C.",
+                ArrayProtocol_new);
 
 /* `np.asarray(x)` (x.__array__() with no dtype and no copy) for a caller that is neither
    NumPy's nor pandas' Python code: _policy.handout in C for "allow" (the memory) and "warn"
@@ -3094,20 +3079,9 @@ ArrayExport_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return m->name == NULL ? (Py_DECREF(m), NULL) : (PyObject *)m;
 }
 
-static PyTypeObject ArrayExport_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "safearray._speedups.ArrayExport",
-    .tp_doc = "SafeArray.__array__: np.asarray(x) answered in C for the common callers.",
-    .tp_basicsize = sizeof(TaggedMethodObject),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_METHOD_DESCRIPTOR | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_vectorcall_offset = offsetof(TaggedMethodObject, vectorcall),
-    .tp_call = PyVectorcall_Call,
-    .tp_descr_get = TaggedMethod_descr_get,
-    .tp_new = ArrayExport_new,
-    .tp_dealloc = (destructor)TaggedMethod_dealloc,
-    .tp_getattro = (getattrofunc)FastAsarray_getattro,
-    .tp_repr = (reprfunc)TaggedMethod_repr,
-};
+DELEGATING_TYPE(ArrayExport_Type, "ArrayExport",
+                "SafeArray.__array__: np.asarray(x) answered in C for the common callers.",
+                ArrayExport_new);
 
 /* TaggedAttribute: `x.T`, `x.real`, ... tagged without a Python frame. */
 
