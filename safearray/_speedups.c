@@ -125,8 +125,12 @@ is_temporary(PyObject *o)
 #define TEMP_AT(o, rc, calibrated) ((rc) <= (calibrated))
 #endif
 
+/* View, Copy, or a class derived from them (a heap type: the static types NumPy and CPython
+   hand over, ndarray, int, tuple, ..., are told apart without walking their MRO) */
 #define IS_TAGGED(o) (Py_TYPE(o) == View_Type || Py_TYPE(o) == Copy_Type || \
-                      PyObject_TypeCheck((o), &ArrayBase_Type))
+                      (PyType_HasFeature(Py_TYPE(o), Py_TPFLAGS_HEAPTYPE) \
+                           ? PyType_IsSubtype(Py_TYPE(o), &ArrayBase_Type) \
+                           : Py_TYPE(o) == &ArrayBase_Type))
 
 /* ------------------------------------------------------------------------------------ */
 /* memory ownership */
@@ -215,7 +219,7 @@ holder_of(ArrayBaseObject *v)
     if (v->base == NULL) {
         return v;
     }
-    if (Py_TYPE(v->base) == Copy_Type || PyObject_TypeCheck(v->base, &ArrayBase_Type)) {
+    if (IS_TAGGED(v->base)) {
         return (ArrayBaseObject *)v->base;
     }
     return (ArrayBaseObject *)v->hub;
@@ -267,6 +271,115 @@ is_stale(PyObject *o)
 /* After a write into `self` (`key`: its index, NULL for all of it; `value`: what was written):
    the Views of the same memory whose bytes changed become stale. Only reaches Python when
    other live Views of that memory exist. */
+/* The elements a write reaches: an array's, or the part of it a basic index selects (made
+   here from the key, without asking NumPy for a view, when the key is ints and slices). */
+typedef struct {
+    char *data;
+    int nd;
+    npy_intp item;
+    npy_intp dim[NPY_MAXDIMS], stride[NPY_MAXDIMS];
+} Region;
+
+static inline void
+region_of_array(PyArrayObject *x, Region *r)
+{
+    r->data = PyArray_BYTES(x);
+    r->nd = PyArray_NDIM(x);
+    r->item = PyArray_ITEMSIZE(x);
+    memcpy(r->dim, PyArray_DIMS(x), r->nd * sizeof(npy_intp));
+    memcpy(r->stride, PyArray_STRIDES(x), r->nd * sizeof(npy_intp));
+}
+
+/* `x[key]` as a Region when key is an int, a slice or a tuple of them (at most one per
+   dimension); 0 for any other key, and for an int out of range (NumPy judges those). */
+static int
+region_of_key(PyArrayObject *x, PyObject *key, Region *r)
+{
+    PyObject *const *keys = &key;
+    Py_ssize_t nk = 1;
+    if (PyTuple_CheckExact(key)) {
+        keys = &PyTuple_GET_ITEM(key, 0);
+        nk = PyTuple_GET_SIZE(key);
+    }
+    if (nk > PyArray_NDIM(x)) {
+        return 0;
+    }
+    r->data = PyArray_BYTES(x);
+    r->item = PyArray_ITEMSIZE(x);
+    r->nd = 0;
+    int d = 0;
+    for (; d < nk; d++) {
+        PyObject *k = keys[d];
+        npy_intp n = PyArray_DIM(x, d), st = PyArray_STRIDE(x, d);
+        if (PyLong_CheckExact(k)) {
+            Py_ssize_t i = PyLong_AsSsize_t(k);
+            if (i == -1 && PyErr_Occurred()) {
+                PyErr_Clear();
+                return 0;
+            }
+            if (i < 0) {
+                i += n;
+            }
+            if (i < 0 || i >= n) {
+                return 0;
+            }
+            r->data += i * st;
+        }
+        else if (PySlice_Check(k)) {
+            Py_ssize_t start, stop, step;
+            if (PySlice_Unpack(k, &start, &stop, &step) < 0) {
+                PyErr_Clear();
+                return 0;
+            }
+            Py_ssize_t len = PySlice_AdjustIndices(n, &start, &stop, step);
+            if (len > 0) {
+                r->data += start * st;
+            }
+            r->dim[r->nd] = len;
+            r->stride[r->nd++] = st * step;
+        }
+        else {
+            return 0;
+        }
+    }
+    for (; d < PyArray_NDIM(x); d++) {
+        r->dim[r->nd] = PyArray_DIM(x, d);
+        r->stride[r->nd++] = PyArray_STRIDE(x, d);
+    }
+    return 1;
+}
+
+static inline npy_intp
+region_size(const Region *r)
+{
+    npy_intp n = 1;
+    for (int i = 0; i < r->nd; i++) {
+        n *= r->dim[i];
+    }
+    return n;
+}
+
+static void
+region_bounds(const Region *r, char **lo, char **hi)
+{
+    char *l = r->data, *h = l;
+    for (int i = 0; i < r->nd; i++) {
+        npy_intp dim = r->dim[i], st = r->stride[i];
+        if (dim == 0) {
+            *lo = *hi = l;
+            return;
+        }
+        if (st > 0) {
+            h += st * (dim - 1);
+        }
+        else {
+            l += st * (dim - 1);
+        }
+    }
+    *lo = l;
+    *hi = h + r->item;
+}
+
 /* A strided array's element addresses in a form where membership is one division per
    dimension: dimensions of one element or stride 0 dropped, strides made positive (the
    origin moved to the lowest element), sorted by stride, largest first. */
@@ -279,12 +392,12 @@ typedef struct {
 /* 1 when `x` fits a Lattice whose strides nest (each larger than the extent of the smaller
    ones), so an address has at most one index; 0 otherwise. */
 static int
-lattice_of(PyArrayObject *x, Lattice *l)
+lattice_of(const Region *x, Lattice *l)
 {
-    l->origin = PyArray_BYTES(x);
+    l->origin = x->data;
     l->nd = 0;
-    for (int i = 0; i < PyArray_NDIM(x); i++) {
-        npy_intp n = PyArray_DIM(x, i), st = PyArray_STRIDE(x, i);
+    for (int i = 0; i < x->nd; i++) {
+        npy_intp n = x->dim[i], st = x->stride[i];
         if (n == 1 || st == 0) {
             continue;
         }
@@ -301,7 +414,7 @@ lattice_of(PyArrayObject *x, Lattice *l)
         l->stride[k] = st;
         l->dim[k] = n;
     }
-    npy_intp extent = PyArray_ITEMSIZE(x);
+    npy_intp extent = x->item;
     for (int k = l->nd - 1; k >= 0; k--) {
         if (l->stride[k] < extent) {
             return 0;
@@ -328,20 +441,20 @@ lattice_has(const Lattice *l, char *p)
     return off == 0;
 }
 
-/* Do the ndarrays x and y share a byte? 1 or 0 when it is decided here (same item size,
+/* Do the ndarray x and the region y share a byte? 1 or 0 when it is decided here (same item size,
    element grids that coincide, y's strides nesting, x small enough to walk), -1 otherwise. */
 static int
-overlap_exact(PyArrayObject *x, PyArrayObject *y)
+overlap_exact(PyArrayObject *x, const Region *y)
 {
-    npy_intp item = PyArray_ITEMSIZE(x);
-    if (item != PyArray_ITEMSIZE(y) || PyArray_SIZE(x) == 0 || PyArray_SIZE(y) == 0) {
-        return PyArray_SIZE(x) == 0 || PyArray_SIZE(y) == 0 ? 0 : -1;
+    npy_intp item = PyArray_ITEMSIZE(x), ysize = region_size(y);
+    if (item != y->item || PyArray_SIZE(x) == 0 || ysize == 0) {
+        return PyArray_SIZE(x) == 0 || ysize == 0 ? 0 : -1;
     }
     if (PyArray_SIZE(x) > 4096) {
         return -1;
     }
     Lattice ly;
-    if (!lattice_of(y, &ly) || (PyArray_BYTES(x) - PyArray_BYTES(y)) % item != 0) {
+    if (!lattice_of(y, &ly) || (PyArray_BYTES(x) - y->data) % item != 0) {
         return -1;
     }
     for (int i = 0; i < PyArray_NDIM(x); i++) {
@@ -382,33 +495,114 @@ overlap_exact(PyArrayObject *x, PyArrayObject *y)
 static PyObject *safearray_prefix = NULL; /* "safearray." */
 static PyObject *name_key;                /* "__name__" (defined with the __class__ getter) */
 
-/* What made the Views stale, as _stale.Staling reads it from the compiled core:
-   (type of the target, its shape, its dtype, key, op, id of the frame, code, line). */
+/* The frame's last instruction (the statement that runs: with the code, it gives the line) */
+static inline long
+frame_lasti(PyFrameObject *f)
+{
+#if PY_VERSION_HEX >= 0x030B0000
+    return (long)PyFrame_GetLasti(f);
+#else
+    return (long)f->f_lasti;
+#endif
+}
+
+/* The key as a record keeps it: an index array is not kept alive for a message (False). */
+static inline PyObject *
+record_key(PyObject *key)
+{
+    return key == NULL ? Py_None :
+           (PyLong_CheckExact(key) || PySlice_Check(key) || PyTuple_CheckExact(key) ||
+            key == Py_Ellipsis) ? key : Py_False;
+}
+
+#define RECORD_SIZE 9
+
+/* What made the Views stale, as _stale.Staling reads it from the compiled core: (type of the
+   target, its shape, its dtype, key, op, id of the frame, code, line, last instruction). */
 static PyObject *
 staling_record(ArrayBaseObject *self, PyObject *key, PyObject *op, PyFrameObject *f)
 {
     PyArrayObject *a = (PyArrayObject *)self->a;
+    PyObject *r = PyTuple_New(RECORD_SIZE);
     PyObject *shape = PyTuple_New(PyArray_NDIM(a));
-    if (shape == NULL) {
+    if (r == NULL || shape == NULL) {
+        Py_XDECREF(r);
+        Py_XDECREF(shape);
         return NULL;
     }
+    PyTuple_SET_ITEM(r, 1, shape);
     for (int i = 0; i < PyArray_NDIM(a); i++) {
         PyObject *n = PyLong_FromSsize_t(PyArray_DIM(a, i));
         if (n == NULL) {
-            Py_DECREF(shape);
+            Py_DECREF(r);
             return NULL;
         }
         PyTuple_SET_ITEM(shape, i, n);
     }
-    PyObject *code = f ? (PyObject *)PyFrame_GetCode(f) : Py_NewRef(Py_None);
-    /* an index array is not kept alive for a message */
-    PyObject *k = key == NULL ? Py_None :
-                  (PyLong_CheckExact(key) || PySlice_Check(key) || PyTuple_CheckExact(key) ||
-                   key == Py_Ellipsis) ? key : Py_False;
-    PyObject *r = Py_BuildValue("(ONOOOnNi)", (PyObject *)Py_TYPE(self), shape,
-                                (PyObject *)PyArray_DESCR(a), k, op ? op : Py_None,
-                                (Py_ssize_t)(uintptr_t)f, code, f ? PyFrame_GetLineNumber(f) : 0);
+    PyTuple_SET_ITEM(r, 0, Py_NewRef((PyObject *)Py_TYPE(self)));
+    PyTuple_SET_ITEM(r, 2, Py_NewRef((PyObject *)PyArray_DESCR(a)));
+    PyTuple_SET_ITEM(r, 3, Py_NewRef(record_key(key)));
+    PyTuple_SET_ITEM(r, 4, Py_NewRef(op ? op : Py_None));
+    PyTuple_SET_ITEM(r, 6, f ? (PyObject *)PyFrame_GetCode(f) : Py_NewRef(Py_None));
+    PyObject *id = PyLong_FromSsize_t((Py_ssize_t)(uintptr_t)f);
+    PyObject *line = PyLong_FromLong(f ? PyFrame_GetLineNumber(f) : 0);
+    PyObject *lasti = PyLong_FromLong(f ? frame_lasti(f) : -1);
+    if (id == NULL || line == NULL || lasti == NULL) {
+        Py_XDECREF(id);
+        Py_XDECREF(line);
+        Py_XDECREF(lasti);
+        Py_DECREF(r);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(r, 5, id);
+    PyTuple_SET_ITEM(r, 7, line);
+    PyTuple_SET_ITEM(r, 8, lasti);
     return r;
+}
+
+/* `old`, a View's record, when it is the one staling_record would make now (the same statement
+   of the same running frame writing into the same kind of target: a loop), as a new reference;
+   else NULL, no error set. */
+static PyObject *
+same_record(PyObject *old, ArrayBaseObject *self, PyObject *key, PyObject *op, PyFrameObject *f)
+{
+    if (old == NULL || f == NULL || !PyTuple_CheckExact(old) || PyTuple_GET_SIZE(old) != RECORD_SIZE) {
+        return NULL;
+    }
+    PyArrayObject *a = (PyArrayObject *)self->a;
+    PyObject *k = record_key(key), *was = PyTuple_GET_ITEM(old, 3);
+    PyObject *shape = PyTuple_GET_ITEM(old, 1);
+    if (PyTuple_GET_ITEM(old, 0) != (PyObject *)Py_TYPE(self) ||
+        PyTuple_GET_ITEM(old, 2) != (PyObject *)PyArray_DESCR(a) ||
+        PyTuple_GET_ITEM(old, 4) != (op ? op : Py_None) ||
+        PyLong_AsSsize_t(PyTuple_GET_ITEM(old, 5)) != (Py_ssize_t)(uintptr_t)f ||
+        PyLong_AsLong(PyTuple_GET_ITEM(old, 8)) != frame_lasti(f) ||
+        PyTuple_GET_SIZE(shape) != PyArray_NDIM(a)) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyCodeObject *code = PyFrame_GetCode(f);
+    Py_DECREF(code); /* the frame holds it */
+    if (PyTuple_GET_ITEM(old, 6) != (PyObject *)code) {
+        return NULL;
+    }
+    for (int i = 0; i < PyArray_NDIM(a); i++) {
+        if (PyLong_AsSsize_t(PyTuple_GET_ITEM(shape, i)) != PyArray_DIM(a, i)) {
+            PyErr_Clear();
+            return NULL;
+        }
+    }
+    if (was != k) { /* ints past 256 and slices are new objects at each run of the line */
+        if (Py_TYPE(was) != Py_TYPE(k) || !(PyLong_CheckExact(k) || PySlice_Check(k))) {
+            return NULL;
+        }
+        int eq = PyObject_RichCompareBool(was, k, Py_EQ);
+        if (eq != 1) {
+            PyErr_Clear();
+            return NULL;
+        }
+    }
+    return Py_NewRef(old);
 }
 
 /* Is the running Python frame safearray's own (then Python finds the user's frame)? */
@@ -451,15 +645,22 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
         return 0;
     }
     char *lo, *hi;
-    PyObject *part = written_part(self->a, key ? key : Py_None);
-    PyArrayObject *region = (PyArrayObject *)(part ? part : self->a);
-    byte_bounds(region, &lo, &hi);
+    Region region;
+    PyObject *part = NULL;
+    if (key == NULL || key == Py_None) {
+        region_of_array((PyArrayObject *)self->a, &region);
+    }
+    else if (!region_of_key((PyArrayObject *)self->a, key, &region)) {
+        part = written_part(self->a, key);
+        region_of_array((PyArrayObject *)(part ? part : self->a), &region);
+    }
+    region_bounds(&region, &lo, &hi);
     if (value != NULL && IS_TAGGED(value) && ((ArrayBaseObject *)value)->a != NULL) {
         PyArrayObject *va = (PyArrayObject *)((ArrayBaseObject *)value)->a;
-        if (PyArray_BYTES(va) == PyArray_BYTES(region) && PyArray_NDIM(va) == PyArray_NDIM(region) &&
-            PyArray_ITEMSIZE(va) == PyArray_ITEMSIZE(region) &&
-            !memcmp(PyArray_DIMS(va), PyArray_DIMS(region), PyArray_NDIM(va) * sizeof(npy_intp)) &&
-            !memcmp(PyArray_STRIDES(va), PyArray_STRIDES(region), PyArray_NDIM(va) * sizeof(npy_intp))) {
+        if (PyArray_BYTES(va) == region.data && PyArray_NDIM(va) == region.nd &&
+            PyArray_ITEMSIZE(va) == region.item &&
+            !memcmp(PyArray_DIMS(va), region.dim, region.nd * sizeof(npy_intp)) &&
+            !memcmp(PyArray_STRIDES(va), region.stride, region.nd * sizeof(npy_intp))) {
             Py_XDECREF(part);
             return 0; /* x[k] = v with v a View of x[k]: nothing changes */
         }
@@ -479,13 +680,16 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
         if (!(wlo < hi && lo < whi)) {
             continue;
         }
-        int overlap = overlap_exact((PyArrayObject *)w->a, region);
+        int overlap = overlap_exact((PyArrayObject *)w->a, &region);
         if (overlap < 0) {
             python = 1;
         }
         else if (overlap == 1) {
             if (record == NULL) {
                 f = PyEval_GetFrame();
+                if ((record = same_record(w->stale, self, key, op, f)) != NULL) {
+                    goto mark; /* made by this statement before: its frame was the user's */
+                }
                 if (frame_is_ours(f)) {
                     python = 1;
                     break;
@@ -495,8 +699,11 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
                     break;
                 }
             }
-            Py_INCREF(record);
-            Py_XSETREF(w->stale, record);
+        mark:
+            if (w->stale != record) {
+                Py_INCREF(record);
+                Py_XSETREF(w->stale, record);
+            }
         }
     }
     Py_XDECREF(record);
@@ -1653,8 +1860,7 @@ unwrap_into(PyObject *obj, PyObject *srcs, PyObject *unused)
         }
         return Py_NewRef(obj);
     }
-    if (t == View_Type || t == Copy_Type ||
-        (PyObject_TypeCheck(obj, &ArrayBase_Type) && ((ArrayBaseObject *)obj)->a != NULL)) {
+    if (t == View_Type || t == Copy_Type || (IS_TAGGED(obj) && ((ArrayBaseObject *)obj)->a != NULL)) {
         if (PyList_Append(srcs, obj) < 0) {
             return NULL;
         }
@@ -1771,6 +1977,71 @@ has_out_keyword(PyObject *kwnames)
     return 0;
 }
 
+/* NumPy's C functions (np.zeros, np.array, ...) and ndarray methods (x.ravel, x.sum, ...)
+   called through their function pointer, as CPython's vectorcall of a builtin or a method
+   descriptor would after its checks (no bound method, no argument copy, no recursion count:
+   NumPy's code counts its own). Anything else, and a self that is not exactly an ndarray,
+   goes through PyObject_Vectorcall. */
+typedef PyObject *(*fastkw_fn)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
+typedef PyObject *(*fast_fn)(PyObject *, PyObject *const *, Py_ssize_t);
+#define CALL_FLAGS (METH_VARARGS | METH_FASTCALL | METH_NOARGS | METH_O | METH_KEYWORDS | METH_METHOD)
+
+/* `descr(self, *args, **kw)` for numpy.ndarray's method descriptor `descr`; args holds the
+   nargs positional arguments after self, then the keyword values. */
+static PyObject *
+call_method(PyObject *descr, PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    if (Py_IS_TYPE(descr, &PyMethodDescr_Type) && Py_IS_TYPE(self, &PyArray_Type)) {
+        PyMethodDef *d = ((PyMethodDescrObject *)descr)->d_method;
+        int f = d->ml_flags & CALL_FLAGS;
+        if (f == (METH_FASTCALL | METH_KEYWORDS)) {
+            return ((fastkw_fn)(void (*)(void))d->ml_meth)(self, args, nargs, kwnames);
+        }
+        if (nkw == 0) {
+            if (f == METH_NOARGS && nargs == 0) {
+                return d->ml_meth(self, NULL);
+            }
+            if (f == METH_O && nargs == 1) {
+                return d->ml_meth(self, args[0]);
+            }
+            if (f == METH_FASTCALL) {
+                return ((fast_fn)(void (*)(void))d->ml_meth)(self, args, nargs);
+            }
+        }
+    }
+    PyObject *small[SMALL_STACK + 1];
+    PyObject **stack = nargs + nkw < SMALL_STACK ? small : PyMem_Malloc((nargs + nkw + 1) * sizeof(PyObject *));
+    if (stack == NULL) {
+        return PyErr_NoMemory();
+    }
+    stack[0] = self;
+    for (Py_ssize_t i = 0; i < nargs + nkw; i++) {
+        stack[i + 1] = args[i];
+    }
+    PyObject *r = PyObject_Vectorcall(descr, stack, (size_t)nargs + 1, kwnames);
+    if (stack != small) {
+        PyMem_Free(stack);
+    }
+    return r;
+}
+
+/* `callable(*args, **kw)`, straight into a builtin function of NumPy's or an ndarray method. */
+static inline PyObject *
+call_numpy(PyObject *callable, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (Py_IS_TYPE(callable, &PyCFunction_Type)) {
+        PyMethodDef *d = ((PyCFunctionObject *)callable)->m_ml;
+        if ((d->ml_flags & CALL_FLAGS) == (METH_FASTCALL | METH_KEYWORDS)) {
+            return ((fastkw_fn)(void (*)(void))d->ml_meth)(PyCFunction_GET_SELF(callable), args, nargs, kwnames);
+        }
+    }
+    else if (Py_IS_TYPE(callable, &PyMethodDescr_Type) && nargs >= 1) {
+        return call_method(callable, args[0], args + 1, nargs - 1, kwnames);
+    }
+    return PyObject_Vectorcall(callable, args, (size_t)nargs, kwnames);
+}
+
 /* Call `callable` with the arguments unwrapped; every array met is appended to `srcs`.
    `writes`: a call that writes into an argument, which stale inputs must not reach (FALLBACK
    then, before NumPy runs). */
@@ -1802,7 +2073,7 @@ call_unwrapped(PyObject *callable, PyObject *const *args, Py_ssize_t nargs, PyOb
             }
         }
     }
-    r = PyObject_Vectorcall(callable, stack, nargs, kwnames);
+    r = call_numpy(callable, stack, nargs, kwnames);
 finally:
     for (Py_ssize_t i = 0; i < done; i++) {
         Py_DECREF(stack[i]);
@@ -1940,15 +2211,15 @@ TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nar
              (m->direct != 3 || strict_copy(args + nargs, kwnames)))) {
             /* `x.ravel()`, `x.sum(axis=0)`, `x.astype(np.float32)`: NumPy's method, tagged here */
             PyObject *r;
-            PyObject *stack[SMALL_STACK];
-            stack[0] = self->a;
-            for (Py_ssize_t i = 1; i < nargs + nkw; i++) {
-                stack[i] = args[i];
-            }
             if (m->unbound != NULL) { /* numpy.ndarray.<name>, found once */
-                r = PyObject_Vectorcall(m->unbound, stack, (size_t)nargs, kwnames);
+                r = call_method(m->unbound, self->a, args + 1, nargs - 1, kwnames);
             }
             else {
+                PyObject *stack[SMALL_STACK];
+                stack[0] = self->a;
+                for (Py_ssize_t i = 1; i < nargs + nkw; i++) {
+                    stack[i] = args[i];
+                }
                 r = PyObject_VectorcallMethod(m->name, stack, (size_t)nargs, kwnames);
             }
             if (r == NULL) {
@@ -2148,6 +2419,12 @@ convert_fast(PyObject *obj, PyObject *dtype, PyObject *order, PyObject *copy, Py
     if (np_array == NULL) {
         return FALLBACK;
     }
+    int keep_order = order == order_k || PyUnicode_CompareWithASCIIString(order, "K") == 0;
+    PyObject *r;
+    if ((tagged || t == &PyArray_Type) && dtype == Py_None && copy != Py_True && keep_order) {
+        r = Py_NewRef(src); /* an array, no dtype, no copy, order K: NumPy returns it */
+        goto made;
+    }
     /* only the arguments that differ from numpy.array's defaults: NumPy parses fewer */
     PyObject *stack[4] = {src};
     int n = 1, which = 0;
@@ -2155,7 +2432,7 @@ convert_fast(PyObject *obj, PyObject *dtype, PyObject *order, PyObject *copy, Py
         stack[n++] = dtype;
         which |= 1;
     }
-    if (PyUnicode_CompareWithASCIIString(order, "K") != 0) {
+    if (!keep_order) {
         stack[n++] = order;
         which |= 2;
     }
@@ -2163,7 +2440,8 @@ convert_fast(PyObject *obj, PyObject *dtype, PyObject *order, PyObject *copy, Py
         stack[n++] = copy;
         which |= 4;
     }
-    PyObject *r = PyObject_Vectorcall(np_array, stack, 1, which ? array_kwnames[which] : NULL);
+    r = call_numpy(np_array, stack, 1, which ? array_kwnames[which] : NULL);
+made:
     if (r == NULL) {
         if (PyErr_ExceptionMatches(PyExc_TypeError) || PyErr_ExceptionMatches(PyExc_ValueError)) {
             PyErr_Clear();
@@ -2206,19 +2484,29 @@ convert_fast(PyObject *obj, PyObject *dtype, PyObject *order, PyObject *copy, Py
 /* The value of keyword `name` among kwnames (borrowed), or `dflt`; *known counts the keywords
    recognised. */
 static PyObject *
-keyword(PyObject *const *kwvalues, PyObject *kwnames, const char *name, PyObject *dflt, Py_ssize_t *known)
+keyword(PyObject *const *kwvalues, PyObject *kwnames, PyObject *name, PyObject *dflt, Py_ssize_t *known)
 {
     if (kwnames == NULL) {
         return dflt;
     }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
-        if (PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, i), name) == 0) {
+    Py_ssize_t n = PyTuple_GET_SIZE(kwnames);
+    for (Py_ssize_t i = 0; i < n; i++) { /* keywords written in code are interned */
+        if (PyTuple_GET_ITEM(kwnames, i) == name) {
+            (*known)++;
+            return kwvalues[i];
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (PyUnicode_Compare(PyTuple_GET_ITEM(kwnames, i), name) == 0) {
             (*known)++;
             return kwvalues[i];
         }
     }
     return dflt;
 }
+
+/* "dtype", "order", "copy" (interned, from array_kwnames) */
+#define KW_NAME(bit) PyTuple_GET_ITEM(array_kwnames[1 << (bit)], 0)
 
 static PyObject *
 FastAsarray_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
@@ -2241,9 +2529,9 @@ FastAsarray_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t narg
     if (nargs >= 1 && nargs <= (m->direct == 0 ? 3 : 2)) {
         Py_ssize_t known = 0, nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
         PyObject *const *kw = args + nargs;
-        PyObject *dtype = nargs > 1 ? args[1] : keyword(kw, kwnames, "dtype", Py_None, &known);
-        PyObject *order = nargs > 2 ? args[2] : keyword(kw, kwnames, "order", Py_None, &known);
-        PyObject *copy = keyword(kw, kwnames, "copy", m->direct == 0 ? Py_None : Py_True, &known);
+        PyObject *dtype = nargs > 1 ? args[1] : keyword(kw, kwnames, KW_NAME(0), Py_None, &known);
+        PyObject *order = nargs > 2 ? args[2] : keyword(kw, kwnames, KW_NAME(1), Py_None, &known);
+        PyObject *copy = keyword(kw, kwnames, KW_NAME(2), m->direct == 0 ? Py_None : Py_True, &known);
         if (known == nkw && (dtype == Py_None || is_dtype_like(dtype)) &&
             (copy == Py_None || copy == Py_True || copy == Py_False) &&
             (order == Py_None || (PyUnicode_CheckExact(order) && PyUnicode_GET_LENGTH(order) == 1 &&
@@ -2992,6 +3280,7 @@ caller_is(PyObject *prefix1, PyObject *prefix2)
 }
 
 static PyObject *numpy_prefix = NULL, *pandas_prefix = NULL;
+static PyObject *allow_s = NULL, *warn_s = NULL; /* the modes' names, interned */
 
 static PyObject *
 ArrayExport_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
@@ -3026,10 +3315,10 @@ ArrayExport_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t narg
         mode = owned;
     }
     PyObject *r = NULL;
-    if (PyUnicode_Check(mode) && PyUnicode_CompareWithASCIIString(mode, "allow") == 0) {
+    if (mode == allow_s || (PyUnicode_Check(mode) && PyUnicode_CompareWithASCIIString(mode, "allow") == 0)) {
         r = Py_NewRef(self->a);
     }
-    else if (PyUnicode_Check(mode) && PyUnicode_CompareWithASCIIString(mode, "warn") == 0) {
+    else if (mode == warn_s || (PyUnicode_Check(mode) && PyUnicode_CompareWithASCIIString(mode, "warn") == 0)) {
         r = PyArray_View((PyArrayObject *)self->a, NULL, NULL);
         if (r != NULL) {
             PyArray_CLEARFLAGS((PyArrayObject *)r, NPY_ARRAY_WRITEABLE);
@@ -3463,6 +3752,11 @@ written_part(PyObject *a, PyObject *key)
 static void
 written_bounds(PyObject *a, PyObject *key, char **lo, char **hi)
 {
+    Region r;
+    if (key != Py_None && region_of_key((PyArrayObject *)a, key, &r)) {
+        region_bounds(&r, lo, hi);
+        return;
+    }
     PyObject *part = written_part(a, key);
     byte_bounds((PyArrayObject *)(part ? part : a), lo, hi);
     Py_XDECREF(part);
@@ -3867,6 +4161,8 @@ PyInit__speedups(void)
     base_name = PyUnicode_InternFromString("base");
     out_name = PyUnicode_InternFromString("out");
     order_k = PyUnicode_InternFromString("K");
+    allow_s = PyUnicode_InternFromString("allow");
+    warn_s = PyUnicode_InternFromString("warn");
     const char *kwname[3] = {"dtype", "order", "copy"};
     for (int which = 1; which < 8; which++) {
         PyObject *names = PyTuple_New((which & 1) + ((which >> 1) & 1) + ((which >> 2) & 1));
@@ -3903,7 +4199,7 @@ PyInit__speedups(void)
     if (ufunc_info == NULL || function_info == NULL || call_name == NULL || np_ufunc_type == NULL) {
         return NULL;
     }
-    if (out_name == NULL || order_k == NULL || np_array == NULL) {
+    if (out_name == NULL || order_k == NULL || allow_s == NULL || warn_s == NULL || np_array == NULL) {
         return NULL;
     }
     if (array_callers == NULL || name_key == NULL || safearray_prefix == NULL || base_name == NULL) {

@@ -97,10 +97,10 @@ class Staling:
 
 def _record(view: Any) -> Staling:
     """``view._stale`` as a :class:`Staling` (the compiled core stores a plain tuple of the same
-    fields, ``False`` for an index array it did not keep)."""
+    fields, ``False`` for an index array it did not keep, and the frame's last instruction)."""
     info: Any = view._stale
     if type(info) is tuple:
-        kind, shape, dtype, key, op, frame_id, code, line = cast(Any, info)
+        kind, shape, dtype, key, op, frame_id, code, line, _ = cast(Any, info)
         info = Staling(kind, shape, dtype, _AN_INDEX if key is False else key, op, frame_id, code, line)
         view._stale = info
     record: Staling = info

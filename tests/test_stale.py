@@ -560,3 +560,35 @@ def test_views_of_another_item_size_are_judged_by_their_bytes(written: int, stal
     v = x.view(np.int32)[2:4]  # the bytes of x[1]
     x[written] = 1.0
     assert (v._stale is not None) is stale
+
+
+def _read_warning(view: Any) -> str:
+    """The message of the StaleViewWarning that reading ``view`` gives with the general check on."""
+    previous = _stale.set_reads(True)
+    try:
+        caught = stale_warnings(lambda: view.sum())
+    finally:
+        _stale.set_reads(previous)
+    assert len(caught) == 1
+    return str(caught[0].message)
+
+
+def test_a_view_made_stale_again_names_the_latest_write() -> None:
+    # the compiled core keeps a record made by the same statement of the same frame (a loop),
+    # and makes a new one for another statement, key or target: the message names the last
+    g = sa.zeros((3, 4))
+    col = g[:, 0]
+    line = test_a_view_made_stale_again_names_the_latest_write.__code__.co_firstlineno
+    for _ in range(3):
+        g[1] = 1
+    g[2] = 2
+    assert f"the assignment [2] into Copy(shape=(3, 4), dtype=float64) at test_stale.py:{line + 8} " in _read_warning(col)
+    for k in (1, 2, 1, 300 - 299):  # one line, the key changes (an int made at run time, last)
+        g[k] = 3
+    assert f"the assignment [1] into Copy(shape=(3, 4), dtype=float64) at test_stale.py:{line + 11} " in _read_warning(col)
+    for target in (g, g[:2].with_policy("allow")):  # one line, the target changes
+        target[1, 0:2] = 4
+    assert f"the assignment [1, 0:2] into View(shape=(2, 4), dtype=float64) at test_stale.py:{line + 14} " in _read_warning(col)
+    for _ in range(2):
+        g[::2] += 1
+    assert f"the += into View(shape=(2, 4), dtype=float64) at test_stale.py:{line + 17} " in _read_warning(col)
