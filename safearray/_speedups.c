@@ -788,7 +788,20 @@ Tagged_dealloc(ArrayBaseObject *self)
     if (self->weakreflist != NULL) {
         PyObject_ClearWeakRefs((PyObject *)self);
     }
-    ArrayBase_clear(self);
+    /* as ArrayBase_clear, without setting the fields to NULL one by one: nothing reaches a
+       dead View's fields (it leaves its holder's registry first, and a hub is kept alive by
+       its Views), and alloc_tagged clears them all at once */
+    unregister_view(self);
+    if (self->views != NULL) {
+        forget_views(self);
+    }
+    Py_XDECREF(self->a);
+    Py_XDECREF(self->base);
+    Py_XDECREF(self->src);
+    Py_XDECREF(self->op);
+    Py_XDECREF(self->policy);
+    Py_XDECREF(self->hub);
+    Py_XDECREF(self->stale);
     if (freelist_on && nfree < FREELIST_MAX) {
         freelist[nfree++] = (PyObject *)self;
     }
@@ -1983,6 +1996,13 @@ has_out_keyword(PyObject *kwnames)
    NumPy's code counts its own). Anything else, and a self that is not exactly an ndarray,
    goes through PyObject_Vectorcall. */
 typedef PyObject *(*fastkw_fn)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
+#if defined(__GNUC__) || defined(__clang__)
+#define NOINLINE __attribute__((noinline)) /* keeps a hot path's frame small */
+#elif defined(_MSC_VER)
+#define NOINLINE __declspec(noinline)
+#else
+#define NOINLINE
+#endif
 typedef PyObject *(*fast_fn)(PyObject *, PyObject *const *, Py_ssize_t);
 #define CALL_FLAGS (METH_VARARGS | METH_FASTCALL | METH_NOARGS | METH_O | METH_KEYWORDS | METH_METHOD)
 
@@ -2137,6 +2157,8 @@ typedef struct {
                            unknown, so calls with arrays among their arguments go to Python */
     PyObject *unbound;  /* numpy.ndarray.<name>, for calls with arrays among their arguments */
     PyObject *resolve;  /* outpos -3: resolve() gives it, asked at the first call that needs it */
+    PyCFunction cmeth;  /* NumPy's C function behind `unbound`, when it takes no arguments or */
+    int cflags;         /* fast calls (METH_NOARGS, METH_FASTCALL | METH_KEYWORDS); else NULL */
 } TaggedMethodObject;
 
 /* A dtype, a NumPy scalar type or a Python number type (`x.astype(np.float32)`, `view(float)`). */
@@ -2190,8 +2212,43 @@ strict_copy(PyObject *const *kwvalues, PyObject *kwnames)
     return 1;
 }
 
+static PyObject *TaggedMethod_general(TaggedMethodObject *m, PyObject *const *args, size_t nargsf,
+                                      PyObject *kwnames);
+
+/* `x.ravel()`, `x.sum()`, `x.copy()`: no arguments, NumPy's C method called straight, the
+   result tagged; every other call (and a refused one) takes the general path below. */
 static PyObject *
 TaggedMethod_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    if (PyVectorcall_NARGS(nargsf) != 1 || kwnames != NULL || m->cmeth == NULL || stale_reads ||
+        m->direct == 0) {
+        return TaggedMethod_general(m, args, nargsf, kwnames);
+    }
+    ArrayBaseObject *self = (ArrayBaseObject *)args[0];
+    if ((Py_TYPE(self) != View_Type && Py_TYPE(self) != Copy_Type) || self->a == NULL ||
+        !Py_IS_TYPE(self->a, &PyArray_Type)) {
+        return TaggedMethod_general(m, args, nargsf, kwnames);
+    }
+    int temp = is_temporary((PyObject *)self);
+    PyObject *r = m->cflags == METH_NOARGS
+                      ? m->cmeth(self->a, NULL)
+                      : ((fastkw_fn)(void (*)(void))m->cmeth)(self->a, args + 1, 0, NULL);
+    if (r == NULL) {
+        if (m->direct == 3 && (PyErr_ExceptionMatches(PyExc_TypeError) ||
+                               PyErr_ExceptionMatches(PyExc_ValueError))) {
+            PyErr_Clear(); /* the general path asks the Python method, which explains */
+            return TaggedMethod_general(m, args, nargsf, kwnames);
+        }
+        return NULL;
+    }
+    if (m->direct == 4) {
+        return r;
+    }
+    return tag1(r, self, m->label, temp);
+}
+
+static NOINLINE PyObject *
+TaggedMethod_general(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (nargs >= 1 && IS_TAGGED(args[0])) {
@@ -2330,6 +2387,14 @@ TaggedMethod_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     m->unbound = PyObject_GetAttr((PyObject *)&PyArray_Type, name);
     if (m->unbound == NULL) {
         PyErr_Clear(); /* not an ndarray method: calls with arrays go to Python */
+    }
+    else if (Py_IS_TYPE(m->unbound, &PyMethodDescr_Type)) {
+        PyMethodDef *d = ((PyMethodDescrObject *)m->unbound)->d_method;
+        int f = d->ml_flags & CALL_FLAGS;
+        if (f == METH_NOARGS || f == (METH_FASTCALL | METH_KEYWORDS)) {
+            m->cmeth = d->ml_meth;
+            m->cflags = f;
+        }
     }
     m->vectorcall = (vectorcallfunc)TaggedMethod_vectorcall;
     return (PyObject *)m;

@@ -104,6 +104,28 @@ def test_methods_with_arguments_match_numpy_and_out_is_judged() -> None:
         b.sum(0, None, head)
 
 
+@pytest.mark.parametrize("layout", ["C", "F", "transposed", "reversed"])
+def test_methods_without_arguments_match_numpy(layout: str) -> None:
+    raw = np.arange(12.0).reshape(3, 4)
+    raw = {"C": raw, "F": np.asfortranarray(raw), "transposed": raw.T, "reversed": raw[::-1]}[layout]
+    b = sa.asarray(raw)
+    for name in ["ravel", "copy", "flatten", "sum", "mean", "max", "argmax", "any", "transpose",
+                 "squeeze", "cumsum", "nonzero", "tolist", "item" if raw.size == 1 else "conj"]:
+        got = getattr(b, name)()
+        want = getattr(raw, name)()
+        if isinstance(want, np.ndarray):
+            assert isinstance(got, sa.SafeArray), name
+            assert got.dtype == want.dtype and got.shape == want.shape, name
+            np.testing.assert_array_equal(memory_of(got), want)
+            assert (type(got) is sa.View) == np.shares_memory(want, raw), name
+        elif isinstance(want, tuple):
+            assert all(type(g) is sa.Copy for g in got) and len(got) == len(want), name
+        else:
+            assert got == want and type(got) is type(want), name
+    with pytest.raises(TypeError, match="'dtype'"):
+        b.astype()  # type: ignore[call-overload]  # NumPy refuses: the Python method says why
+
+
 def test_a_function_registered_as_writing_later_is_judged_at_once() -> None:
     def fill_first(a: Any, value: float) -> None:
         np.asarray(a)[...] = value
@@ -130,6 +152,13 @@ def test_asarray_and_array_common_calls_match_the_validated_path() -> None:
     assert type(sa.asarray(raw, dtype=np.float32)) is sa.Copy
     assert type(sa.array(raw)) is sa.Copy and not sa.shares_memory(sa.array(raw), raw)
     assert type(sa.asarray(raw, copy=False)) is sa.View
+    assert sa.asarray(x, copy=False, order="K") is x and sa.array(x, copy=False) is x
+    fortran = np.asfortranarray(np.ones((2, 3)))
+    for order, kind in [("K", sa.View), ("A", sa.View), ("F", sa.View), ("C", sa.Copy)]:
+        got = sa.asarray(fortran, order=order)
+        assert type(got) is kind and got.flags.c_contiguous == np.asarray(fortran, order=order).flags.c_contiguous
+    with pytest.raises(sa.CopyRequiredError, match="not C-contiguous"):
+        sa.asarray(fortran, order="C", copy=False)
     with pytest.raises(sa.CopyRequiredError, match="changing the dtype"):
         sa.asarray(raw, dtype=np.int32, copy=False)
     with pytest.raises(TypeError, match="copy=0 is not allowed"):
