@@ -359,12 +359,15 @@ region_size(const Region *r)
     return n;
 }
 
+/* The bytes [lo, hi) that elements at `data` with these dimensions and strides span (hi == lo
+   when there is none). */
 static void
-region_bounds(const Region *r, char **lo, char **hi)
+strided_bounds(char *data, int nd, const npy_intp *dims, const npy_intp *strides, npy_intp item,
+               char **lo, char **hi)
 {
-    char *l = r->data, *h = l;
-    for (int i = 0; i < r->nd; i++) {
-        npy_intp dim = r->dim[i], st = r->stride[i];
+    char *l = data, *h = l;
+    for (int i = 0; i < nd; i++) {
+        npy_intp dim = dims[i], st = strides[i];
         if (dim == 0) {
             *lo = *hi = l;
             return;
@@ -377,7 +380,13 @@ region_bounds(const Region *r, char **lo, char **hi)
         }
     }
     *lo = l;
-    *hi = h + r->item;
+    *hi = h + item;
+}
+
+static inline void
+region_bounds(const Region *r, char **lo, char **hi)
+{
+    strided_bounds(r->data, r->nd, r->dim, r->stride, r->item, lo, hi);
 }
 
 /* A strided array's element addresses in a form where membership is one division per
@@ -3756,22 +3765,8 @@ wrap1(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static void
 byte_bounds(PyArrayObject *x, char **lo, char **hi)
 {
-    char *l = PyArray_BYTES(x), *h = l;
-    for (int i = 0; i < PyArray_NDIM(x); i++) {
-        npy_intp dim = PyArray_DIM(x, i), st = PyArray_STRIDE(x, i);
-        if (dim == 0) {
-            *lo = *hi = l;
-            return;
-        }
-        if (st > 0) {
-            h += st * (dim - 1);
-        }
-        else {
-            l += st * (dim - 1);
-        }
-    }
-    *lo = l;
-    *hi = h + PyArray_ITEMSIZE(x);
+    strided_bounds(PyArray_BYTES(x), PyArray_NDIM(x), PyArray_DIMS(x), PyArray_STRIDES(x),
+                   PyArray_ITEMSIZE(x), lo, hi);
 }
 
 /* The View of `a` that writing `a[key]` changes (a new reference), or NULL when that is all
