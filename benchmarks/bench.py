@@ -105,6 +105,12 @@ CLASSES: dict[str, tuple[str, ...]] = {
     "NumPy's functions on SafeArrays": (
         "numpy.sqrt(p)", "concatenate", "where", "numpy.sum(a)", "numpy.asarray(a)",
         "numpy.add(a, 1, out=c)"),
+    # the judge's temporaries (issue 9): the result of an operation on a temporary that nothing
+    # else holds owns its memory (a Copy), and a write through a temporary View is judged
+    "temporaries": (
+        "(a + d)[1:-1]", "(b * 2.0).T", "(a + d).ravel()", "(a + d).reshape(2, -1)",
+        "sa.reshape(a + d, (2, -1))", "asarray(ndarray temporary)", "x = a + d; x[1:-1]",
+        "c[1:3] += 1"),
     "composite": ("pipeline (10 steps)",),
 }
 ORDER = tuple(name for names in CLASSES.values() for name in names)
@@ -127,6 +133,8 @@ TOUCHES_DATA = frozenset((
     "sa.add.reduce(a)",
     "a + b", "a * 2.0", "-a", "a > 0", "a @ a", "matmul",
     "numpy.sqrt(p)", "concatenate", "where", "numpy.sum(a)", "numpy.add(a, 1, out=c)",
+    "(a + d)[1:-1]", "(b * 2.0).T", "(a + d).ravel()", "(a + d).reshape(2, -1)",
+    "sa.reshape(a + d, (2, -1))", "asarray(ndarray temporary)", "x = a + d; x[1:-1]",
     "pipeline (10 steps)",
 ))
 
@@ -137,7 +145,7 @@ SIZE_INDEPENDENT = (
     "a[::-1]", "b[..., 0]", "a[None]", "c[1:3] = 0", "e[1:3] = 0, e[5:] alive", "c[3] = 1.0",
     "w[1, 2] = 0", "len(a)", "float(x0)", "int(i0)", "bool(x0)", "operator.index(i0)", "reshape",
     "reshape(4, 3)", "transpose(1, 0)", ".T", "ravel", "item(0)", "sa.reshape(b, -1)",
-    "sa.transpose(b)", "numpy.asarray(a)")
+    "sa.transpose(b)", "numpy.asarray(a)", "c[1:3] += 1")
 
 #: Results whose values are whatever the allocator held: ``--check`` compares their kind,
 #: shape and dtype only.
@@ -317,6 +325,13 @@ def build(lib: str, size: str, state: dict[str, Any] | None = None) -> dict[str,
     def c_setall() -> None:
         c[:] = d
 
+    def c_slice_iadd() -> None:
+        c[1:3] += 1  # in place on the temporary View c[1:3], then stored back into c
+
+    def local_slice() -> object:
+        x = a + d  # a local that is the only reference (a borrowed one from CPython 3.14)
+        return x[1:-1]  # a View of x: x is seen by this frame
+
     ops.update({
         # creation
         "zeros": lambda: ns.zeros(shape1),
@@ -385,6 +400,15 @@ def build(lib: str, size: str, state: dict[str, Any] | None = None) -> dict[str,
         "numpy.sum(a)": lambda: np.sum(a),
         "numpy.asarray(a)": lambda: np.asarray(a),
         "numpy.add(a, 1, out=c)": lambda: np.add(a, 1, out=c),
+        # operations on temporaries (safearray: results that own their memory)
+        "(a + d)[1:-1]": lambda: (a + d)[1:-1],
+        "(b * 2.0).T": lambda: (b * 2.0).T,
+        "(a + d).ravel()": lambda: (a + d).ravel(),
+        "(a + d).reshape(2, -1)": lambda: (a + d).reshape(2, -1),
+        "sa.reshape(a + d, (2, -1))": lambda: ns.reshape(a + d, (2, -1)),
+        "asarray(ndarray temporary)": lambda: asarray(raw_a + raw_d),
+        "x = a + d; x[1:-1]": local_slice,
+        "c[1:3] += 1": c_slice_iadd,
     })
     if set(ops) != set(ORDER):  # pragma: no cover - a mistake in this file
         raise RuntimeError(f"build() and CLASSES differ: {sorted(set(ops) ^ set(ORDER))}")
