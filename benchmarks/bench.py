@@ -619,6 +619,8 @@ def source() -> str:
                                capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = dirty = ""
+    if not commit and os.environ.get("SAFEARRAY_BENCH_COMMIT"):  # a copy without .git (a chroot)
+        return f"{here}, commit {os.environ['SAFEARRAY_BENCH_COMMIT']} (SAFEARRAY_BENCH_COMMIT)"
     if not commit:
         return here
     return f"{here}, commit {commit}" + (", with uncommitted changes to safearray/" if dirty else "")
@@ -800,6 +802,75 @@ def compare(old_path: str, new_path: str) -> str:
         if before_all:
             lines.append(f"{size}: geometric mean of ratios {geomean(before_all):.2f} -> "
                          f"{geomean(after_all):.2f}")
+    return "\n".join(lines)
+
+
+def versions(tables: list[dict[str, Any]], only: list[str] | None = None) -> dict[str, Any]:
+    """The instruction ratios of several ``--table --json`` results (one per CPython, issue 16
+    part 4) side by side: per operation the ratio of each core to NumPy in each result, then per
+    result and core the geometric mean and how many operations are within :data:`INSTR_MAX`, and
+    what each run was (Python, NumPy, source, the loop's own cost, valgrind's time)."""
+    runs = []
+    for data in tables:
+        t = data["table"]
+        m = t["machine"]
+        runs.append({"python": m["python"], "numpy": m["numpy"], "source": m.get("source", "?"),
+                     "cpu": m["cpu"], "loop cost": t["loop cost"],
+                     "valgrind s": t.get("seconds", {}).get("valgrind"), "rows": t["rows"]})
+    cores = [c for c in CORES if c != "numpy" and any(f"{c}/numpy instructions" in r
+                                                     for run in runs for r in run["rows"].values())]
+    names = [n for n in ORDER if any(n in run["rows"] for run in runs) and (not only or n in only)]
+    rows: dict[str, dict[str, Any]] = {}
+    for name in names:
+        row: dict[str, Any] = {"class": CLASS_OF[name]}
+        for i, run in enumerate(runs):
+            r = run["rows"].get(name, {})
+            for key in ("numpy instructions", *(f"{c} instructions" for c in cores),
+                        *(f"{c}/numpy instructions" for c in cores)):
+                if key in r:
+                    row[f"{i} {key}"] = r[key]
+        rows[name] = row
+    summary = []
+    for i, run in enumerate(runs):
+        per: dict[str, Any] = {}
+        for core in cores:
+            values = [r[f"{i} {core}/numpy instructions"] for r in rows.values()
+                      if f"{i} {core}/numpy instructions" in r]
+            if values:
+                per[core] = {"geomean": geomean([max(v, 1e-9) for v in values]), "of": len(values),
+                             "within": sum(v <= INSTR_MAX for v in values)}
+        summary.append(per)
+    return {"runs": [{k: v for k, v in run.items() if k != "rows"} for run in runs],
+            "cores": cores, "rows": rows, "summary": summary}
+
+
+def summarise_versions(v: dict[str, Any]) -> str:
+    """:func:`versions` as a Markdown table: a ratio column per run and core."""
+    runs, cores = v["runs"], v["cores"]
+    heads = [f"{c} {run['python'].rpartition('.')[0] or run['python']}" for c in cores for run in runs]
+    lines = ["| operation | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for name, row in v["rows"].items():
+        cells = []
+        for core in cores:
+            for i in range(len(runs)):
+                value = row.get(f"{i} {core}/numpy instructions")
+                cells.append("-" if value is None else f"{value:.2f}" + ("!" if core == "compiled" and
+                                                                          value > INSTR_MAX else ""))
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+
+    def footer(label: str, cell: Callable[[dict[str, Any]], str]) -> None:
+        cells = [cell(s[core]) if core in s else "-" for core in cores for s in v["summary"]]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    footer("geometric mean", lambda c: f"{c['geomean']:.2f}")
+    footer(f"within {INSTR_MAX:.1f}x", lambda c: f"{c['within']}/{c['of']}")
+    lines += ["", "! above the target of issue 16 (compiled core, every operation <= "
+              f"{INSTR_MAX:.2f}x NumPy's instructions)", ""]
+    for run in runs:
+        loop = ", ".join(f"{core} {n:.0f}" for core, n in run["loop cost"].items())
+        took = f", valgrind {run['valgrind s']:.0f} s" if run.get("valgrind s") is not None else ""
+        lines.append(f"* Python {run['python']}, NumPy {run['numpy']}: {run['source']}; the loop's "
+                     f"own cost per call {loop}{took}")
     return "\n".join(lines)
 
 
@@ -1313,6 +1384,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cores", default=",".join(CORES),
                         help="with --callgrind, --table: columns of the instruction counts, of: "
                         + ", ".join(CORES))
+    parser.add_argument("--versions", nargs="+", metavar="JSON",
+                        help="the instruction ratios of several --table --json files (one per "
+                        "CPython) side by side, as a Markdown table (--only: those operations)")
     parser.add_argument("--table", action="store_true",
                         help="instructions (--cores) and wall clock of every operation (or --only), "
                         "one table with the targets of issue 16")
@@ -1337,6 +1411,17 @@ def main(argv: list[str] | None = None) -> int:
         if s not in SIZES:
             parser.error(f"--sizes: {s!r} is not one of {', '.join(map(repr, SIZES))}")
     only = chosen("--only", args.only) or None
+    if args.versions:
+        tables = []
+        for path in args.versions:
+            with open(path) as f:
+                tables.append(json.load(f))
+        combined = versions(tables, only)
+        print(summarise_versions(combined))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(combined, f, indent=1)
+        return 0
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     if args.lib not in LIBS:

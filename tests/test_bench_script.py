@@ -464,3 +464,65 @@ print(repr((out, _array._speedups is None)))
                    "(a + d).reshape(2, -1)": "Copy", "sa.reshape(a + d, (2, -1))": "Copy",
                    "asarray(ndarray temporary)": "Copy", "x = a + d; x[1:-1]": "View",
                    "c[1:3] += 1": True}
+
+
+def fake_table_json(bench: Any, python: str, ratios: dict[str, float]) -> dict[str, Any]:
+    """A --table --json result of one CPython with made-up instruction counts (numpy 1000)."""
+    def cg(total: float) -> dict[str, Any]:
+        return {"total": total, "categories": {}, "functions": {}, "calls": 100}
+
+    counted: dict[str, Any] = {
+        bench.EMPTY: {"calls": 100, "size": "small", "total": 800.0,
+                      "by core": {c: {"total": 800.0, "end": 800.0, "core": c, "functions": {}}
+                                  for c in ("numpy", "compiled")}}}
+    for name, ratio in ratios.items():
+        counted[name] = {"numpy": cg(1000.0), "compiled": cg(1000.0 * ratio)}
+    machine = {"cpu": "a CPU", "cores": "2", "pinned": "pinned to core 1", "load": "0.1 0.1 0.1",
+               "python": python, "numpy": "2.4.6", "safearray": "0.1", "core": "compiled",
+               "source": "/src, commit abc1234", "date": "2026-12-04 12:00"}
+    t = bench.table(counted, {"machine": machine, "sizes": {}}, {"valgrind": 120.0})
+    return {"machine": machine, "sizes": {}, "callgrind": counted, "table": json.loads(json.dumps(t))}
+
+
+def test_versions_puts_a_ratio_column_per_cpython(bench: Any, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    old = fake_table_json(bench, "3.11.7", {"a[3]": 0.72, "ravel": 1.66, "c[1:3] += 1": 1.2})
+    new = fake_table_json(bench, "3.14.10", {"a[3]": 0.75, "ravel": 1.4, "c[1:3] += 1": 3.0})
+    v = bench.versions([old, new])
+    assert v["cores"] == ["compiled"]
+    assert list(v["rows"]) == ["a[3]", "ravel", "c[1:3] += 1"]  # the order of ORDER
+    assert v["rows"]["ravel"]["1 compiled/numpy instructions"] == pytest.approx(1.4)
+    assert v["summary"][0]["compiled"]["within"] == 2 and v["summary"][1]["compiled"]["within"] == 2
+    assert v["summary"][1]["compiled"]["geomean"] == pytest.approx((0.75 * 1.4 * 3.0) ** (1 / 3))
+    assert [r["python"] for r in v["runs"]] == ["3.11.7", "3.14.10"]
+    text = bench.summarise_versions(v)
+    lines = text.splitlines()
+    assert lines[0] == "| operation | compiled 3.11 | compiled 3.14 |"
+    assert "| `ravel` | 1.66! | 1.40 |" in lines and "| `c[1:3] += 1` | 1.20 | 3.00! |" in lines
+    assert "| within 1.5x | 2/3 | 2/3 |" in lines
+    assert any(line.startswith("* Python 3.14.10, NumPy 2.4.6: /src, commit abc1234; the loop's own cost "
+                               "per call numpy 800, compiled 800, valgrind 120 s") for line in lines)
+    # the command line: files in, Markdown out (and JSON), --only restricts the rows
+    paths = []
+    for i, data in enumerate((old, new)):
+        paths.append(str(tmp_path / f"{i}.json"))
+        Path(paths[-1]).write_text(json.dumps(data))
+    assert bench.main(["--versions", *paths, "--only", "ravel", "--json", str(tmp_path / "v.json")]) == 0
+    out = capsys.readouterr().out
+    assert "| `ravel` |" in out and "a[3]" not in out
+    assert list(json.loads((tmp_path / "v.json").read_text())["rows"]) == ["ravel"]
+
+
+def test_a_copy_without_git_says_the_commit_it_was_given(bench: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """newer-pythons copies the checkout into a chroot without .git: the commit comes from
+    SAFEARRAY_BENCH_COMMIT there (a real checkout's own commit wins)."""
+    import subprocess as sp
+
+    def no_git(*args: Any, **kwargs: Any) -> Any:
+        return sp.CompletedProcess(args, 128, stdout="", stderr="not a git repository")
+
+    monkeypatch.setattr(sp, "run", no_git)
+    monkeypatch.delenv("SAFEARRAY_BENCH_COMMIT", raising=False)
+    assert "commit" not in bench.source()
+    monkeypatch.setenv("SAFEARRAY_BENCH_COMMIT", "abc1234")
+    assert bench.source().endswith(", commit abc1234 (SAFEARRAY_BENCH_COMMIT)")
