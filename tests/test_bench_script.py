@@ -526,3 +526,37 @@ def test_a_copy_without_git_says_the_commit_it_was_given(bench: Any, monkeypatch
     assert "commit" not in bench.source()
     monkeypatch.setenv("SAFEARRAY_BENCH_COMMIT", "abc1234")
     assert bench.source().endswith(", commit abc1234 (SAFEARRAY_BENCH_COMMIT)")
+
+
+def test_table_with_no_sizes_counts_instructions_and_times_nothing(
+    bench: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    """``--table --sizes=`` (the per-CPython command of benchmarks/README.md): the instruction
+    columns of every operation, no wall clock run."""
+    counted, _ = fake_results(bench)
+    asked: dict[str, Any] = {}
+
+    def fake_callgrind(names: list[str], size: str, calls: int, cores: list[str]) -> dict[str, Any]:
+        asked.update(names=names, size=size, calls=calls, cores=cores)
+        return counted
+
+    timed: list[list[str]] = []
+    real_run = bench.run
+
+    def spy_run(sizes: list[str], *args: Any, **kwargs: Any) -> dict[str, Any]:
+        timed.append(list(sizes))
+        return real_run(sizes, *args, **kwargs)
+
+    monkeypatch.setattr(bench, "callgrind", fake_callgrind)
+    monkeypatch.setattr(bench, "run", spy_run)
+    out = tmp_path / "t.json"
+    assert bench.main(["--table", "--sizes=", "--cores", "numpy,compiled,pure", "--json", str(out)]) == 0
+    assert asked == {"names": bench.op_names(), "size": "small", "calls": 2000,
+                     "cores": ["numpy", "compiled", "pure"]}
+    assert timed == [[]]  # no size timed
+    text = capsys.readouterr().out
+    a3 = next(line for line in text.splitlines() if line.startswith("a[3] "))
+    assert a3.split() == ["a[3]", "700", "1400", "2.00!", "3000", "4.29", "-", "-"]
+    data = json.loads(out.read_text())
+    assert data["sizes"] == {} and "a[3]" in data["table"]["rows"]
+    assert bench.versions([data])["rows"]["a[3]"]["0 compiled/numpy instructions"] == 2.0
