@@ -28,7 +28,8 @@ is ``numpy.f`` there). Inputs: ``a``, ``d`` 1-d, ``b`` 2-d, ``m`` square (matmul
 ``--callgrind`` counts instructions with valgrind: one valgrind process per library or core
 (numpy; safearray's compiled core; its pure-Python core, ``SAFEARRAY_PURE_PYTHON=1``) runs
 every operation's loop in one ``functools.reduce`` each, with one callgrind dump after each
-(``--dump-after=functools_reduce``). The same loop around an empty operation runs first in the
+(``--dump-after=functools_reduce``; the C function's name in this interpreter, found first:
+``_functools_reduce`` from CPython 3.14). The same loop around an empty operation runs first in the
 same process; its cost is subtracted function by function, and the header says how much it was.
 
 ``--table`` runs the instruction counts of all three, the timing of the compiled core at small
@@ -1061,11 +1062,59 @@ def callgrind_dumps(prefix: str) -> list[str]:
     return [path for _, path in sorted(found)]
 
 
-def callgrind_command(prefix: str, names: list[str], lib: str, size: str, calls: int) -> list[str]:
-    """The valgrind command that counts every loop of :func:`loops` in one process."""
+#: The C function of ``functools.reduce`` as callgrind names it: ``functools_reduce`` up to CPython
+#: 3.13, ``_functools_reduce`` from 3.14 (Argument Clinic), with a suffix in a build with
+#: link-time optimisation (Debian's: ``_functools_reduce.lto_priv.0``). callgrind's options need
+#: the exact name (a pattern, or two names of one function, toggle nothing).
+REDUCE_NAMES = ("functools_reduce", "_functools_reduce")
+
+
+def reduce_symbols_in(text: str) -> list[str]:
+    """The names of ``functools.reduce``'s C function in a callgrind file, in order of appearance
+    (the name itself, or one with a compiler's suffix such as ``.lto_priv.0``; not a ``.cold``
+    part, which is entered by a jump from the function, not called)."""
+    found: list[str] = []
+    for line in text.splitlines():
+        head, eq, value = line.partition("=")
+        if not eq or head not in ("fn", "cfn"):
+            continue
+        name = value.partition(") ")[2] if value.startswith("(") else value
+        base, dot, suffix = name.partition(".")
+        if base in REDUCE_NAMES and not suffix.endswith("cold") and name not in found:
+            found.append(name)
+    return found
+
+
+def reduce_symbol(python: str = sys.executable) -> str:
+    """The name callgrind gives ``functools.reduce``'s C function in this interpreter, found by
+    running it once under callgrind (a few seconds: Python without NumPy)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "probe")
+        proc = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", python, "-S", "-c",
+             "import functools; functools.reduce(max, [1, 2])"], capture_output=True, text=True)
+        text = ""
+        if os.path.exists(out):
+            with open(out) as f:
+                text = f.read()
+    found = reduce_symbols_in(text)
+    if len(found) != 1:
+        raise RuntimeError(f"callgrind names functools.reduce's C function {found or 'nothing'} in "
+                           f"{python} (exit {proc.returncode}): the loops cannot be counted; "
+                           f"{proc.stderr[-1000:]}")
+    return found[0]
+
+
+def callgrind_command(prefix: str, names: list[str], lib: str, size: str, calls: int,
+                      symbol: str = "functools_reduce") -> list[str]:
+    """The valgrind command that counts every loop of :func:`loops` in one process (``symbol``:
+    the name of :func:`functools.reduce`'s C function, :func:`reduce_symbol`)."""
     spec = "all" if list(names) == list(ORDER) else ",".join(names)
-    return ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=functools_reduce",
-            "--dump-after=functools_reduce", f"--callgrind-out-file={prefix}",
+    return ["valgrind", "--tool=callgrind", "--collect-atstart=no", f"--toggle-collect={symbol}",
+            f"--dump-after={symbol}", f"--callgrind-out-file={prefix}",
             sys.executable, os.path.abspath(__file__), f"--loops={spec}", "--lib", lib,
             "--sizes", size, "--calls", str(calls)]
 
@@ -1091,6 +1140,7 @@ def callgrind(names: list[str], size: str, calls: int,
     if shutil.which("valgrind") is None:
         raise SystemExit("--callgrind needs valgrind (apt-get install valgrind)")
     per_core: dict[str, dict[str, Any]] = {}
+    symbol = reduce_symbol()
     with tempfile.TemporaryDirectory() as tmp:
         procs = {}
         for core in cores:
@@ -1102,7 +1152,7 @@ def callgrind(names: list[str], size: str, calls: int,
             prefix = os.path.join(tmp, core)
             with open(prefix + ".stdout", "w") as out, open(prefix + ".stderr", "w") as err:
                 procs[core] = (prefix, subprocess.Popen(
-                    callgrind_command(prefix, names, lib, size, calls), env=env, stdout=out, stderr=err))
+                    callgrind_command(prefix, names, lib, size, calls, symbol), env=env, stdout=out, stderr=err))
         for core, (prefix, proc) in procs.items():
             proc.wait()
             with open(prefix + ".stdout") as out, open(prefix + ".stderr") as err:

@@ -560,3 +560,25 @@ def test_table_with_no_sizes_counts_instructions_and_times_nothing(
     data = json.loads(out.read_text())
     assert data["sizes"] == {} and "a[3]" in data["table"]["rows"]
     assert bench.versions([data])["rows"]["a[3]"]["0 compiled/numpy instructions"] == 2.0
+
+
+def test_the_loops_are_found_by_the_name_of_reduce_in_this_interpreter(bench: Any) -> None:
+    """callgrind needs the exact name of functools.reduce's C function: functools_reduce up to
+    3.13, _functools_reduce from 3.14, with a suffix in an LTO build (Debian's 3.14 and 3.15);
+    with the 3.13 name on 3.14 no loop was counted (0 dumps)."""
+    assert bench.reduce_symbols_in("fn=(7) functools_reduce\ncfn=(7)\n") == ["functools_reduce"]
+    debian = ("fn=(1) main\ncfn=(13042) _functools_reduce.lto_priv.0\ncalls=1 0\n0 5\n"
+              "fn=(13042)\n0 3\ncfn=(13043) _functools_reduce.lto_priv.0.cold\n"
+              "fn=(9) _functools_reduce_impl\nfn=(10) functools_reduce_extra\n")
+    assert bench.reduce_symbols_in(debian) == ["_functools_reduce.lto_priv.0"]
+    cmd = bench.callgrind_command("/tmp/cg", ["a[3]"], "numpy", "small", 10, "_functools_reduce.lto_priv.0")
+    assert "--toggle-collect=_functools_reduce.lto_priv.0" in cmd
+    assert "--dump-after=_functools_reduce.lto_priv.0" in cmd
+    assert "--toggle-collect=functools_reduce" in bench.callgrind_command("/tmp/cg", ["a[3]"], "numpy",
+                                                                          "small", 10)
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_reduce_is_found_under_valgrind(bench: Any) -> None:
+    assert bench.reduce_symbol().partition(".")[0] == (
+        "_functools_reduce" if sys.version_info >= (3, 14) else "functools_reduce")
