@@ -806,7 +806,8 @@ def compare(old_path: str, new_path: str) -> str:
     return "\n".join(lines)
 
 
-def versions(tables: list[dict[str, Any]], only: list[str] | None = None) -> dict[str, Any]:
+def versions(tables: list[dict[str, Any]], only: list[str] | None = None,
+             cores: list[str] | None = None) -> dict[str, Any]:
     """The instruction ratios of several ``--table --json`` results (one per CPython, issue 16
     part 4) side by side: per operation the ratio of each core to NumPy in each result, then per
     result and core the geometric mean and how many operations are within :data:`INSTR_MAX`, and
@@ -818,8 +819,8 @@ def versions(tables: list[dict[str, Any]], only: list[str] | None = None) -> dic
         runs.append({"python": m["python"], "numpy": m["numpy"], "source": m.get("source", "?"),
                      "cpu": m["cpu"], "loop cost": t["loop cost"],
                      "valgrind s": t.get("seconds", {}).get("valgrind"), "rows": t["rows"]})
-    cores = [c for c in CORES if c != "numpy" and any(f"{c}/numpy instructions" in r
-                                                     for run in runs for r in run["rows"].values())]
+    cores = [c for c in (cores or CORES) if c != "numpy" and any(
+        f"{c}/numpy instructions" in r for run in runs for r in run["rows"].values())]
     names = [n for n in ORDER if any(n in run["rows"] for run in runs) and (not only or n in only)]
     rows: dict[str, dict[str, Any]] = {}
     for name in names:
@@ -1436,7 +1437,8 @@ def main(argv: list[str] | None = None) -> int:
                         + ", ".join(CORES))
     parser.add_argument("--versions", nargs="+", metavar="JSON",
                         help="the instruction ratios of several --table --json files (one per "
-                        "CPython) side by side, as a Markdown table (--only: those operations)")
+                        "CPython) side by side, as a Markdown table (--only: those operations; "
+                        "--cores: those columns)")
     parser.add_argument("--table", action="store_true",
                         help="instructions (--cores) and wall clock of every operation (or --only), "
                         "one table with the targets of issue 16")
@@ -1461,17 +1463,6 @@ def main(argv: list[str] | None = None) -> int:
         if s not in SIZES:
             parser.error(f"--sizes: {s!r} is not one of {', '.join(map(repr, SIZES))}")
     only = chosen("--only", args.only) or None
-    if args.versions:
-        tables = []
-        for path in args.versions:
-            with open(path) as f:
-                tables.append(json.load(f))
-        combined = versions(tables, only)
-        print(summarise_versions(combined))
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump(combined, f, indent=1)
-        return 0
     if args.repeats is not None and args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     if args.lib not in LIBS:
@@ -1480,6 +1471,17 @@ def main(argv: list[str] | None = None) -> int:
     for c in cores:
         if c not in CORES:
             parser.error(f"--cores: {c!r} is not one of {', '.join(CORES)}")
+    if args.versions:
+        tables = []
+        for path in args.versions:
+            with open(path) as f:
+                tables.append(json.load(f))
+        combined = versions(tables, only, cores)
+        print(summarise_versions(combined))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(combined, f, indent=1)
+        return 0
     explicit_calls = "--calls" in " ".join(argv if argv is not None else sys.argv)
     if args.check:
         problems = check(sizes[0])

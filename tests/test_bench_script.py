@@ -511,6 +511,9 @@ def test_versions_puts_a_ratio_column_per_cpython(bench: Any, tmp_path: Path,
     out = capsys.readouterr().out
     assert "| `ravel` |" in out and "a[3]" not in out
     assert list(json.loads((tmp_path / "v.json").read_text())["rows"]) == ["ravel"]
+    old["table"]["rows"]["ravel"]["pure/numpy instructions"] = 9.0
+    assert bench.versions([old, new])["cores"] == ["compiled", "pure"]
+    assert bench.versions([old, new], cores=["numpy", "compiled"])["cores"] == ["compiled"]
 
 
 def test_a_copy_without_git_says_the_commit_it_was_given(bench: Any, monkeypatch: pytest.MonkeyPatch) -> None:
