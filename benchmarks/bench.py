@@ -28,7 +28,8 @@ is ``numpy.f`` there). Inputs: ``a``, ``d`` 1-d, ``b`` 2-d, ``m`` square (matmul
 ``--callgrind`` counts instructions with valgrind: one valgrind process per library or core
 (numpy; safearray's compiled core; its pure-Python core, ``SAFEARRAY_PURE_PYTHON=1``) runs
 every operation's loop in one ``functools.reduce`` each, with one callgrind dump after each
-(``--dump-after=functools_reduce``). The same loop around an empty operation runs first in the
+(``--dump-after=functools_reduce``; the C function's name in this interpreter, found first:
+``_functools_reduce`` from CPython 3.14). The same loop around an empty operation runs first in the
 same process; its cost is subtracted function by function, and the header says how much it was.
 
 ``--table`` runs the instruction counts of all three, the timing of the compiled core at small
@@ -105,6 +106,12 @@ CLASSES: dict[str, tuple[str, ...]] = {
     "NumPy's functions on SafeArrays": (
         "numpy.sqrt(p)", "concatenate", "where", "numpy.sum(a)", "numpy.asarray(a)",
         "numpy.add(a, 1, out=c)"),
+    # the judge's temporaries (issue 9): the result of an operation on a temporary that nothing
+    # else holds owns its memory (a Copy), and a write through a temporary View is judged
+    "temporaries": (
+        "(a + d)[1:-1]", "(b * 2.0).T", "(a + d).ravel()", "(a + d).reshape(2, -1)",
+        "sa.reshape(a + d, (2, -1))", "asarray(ndarray temporary)", "x = a + d; x[1:-1]",
+        "c[1:3] += 1"),
     "composite": ("pipeline (10 steps)",),
 }
 ORDER = tuple(name for names in CLASSES.values() for name in names)
@@ -127,6 +134,8 @@ TOUCHES_DATA = frozenset((
     "sa.add.reduce(a)",
     "a + b", "a * 2.0", "-a", "a > 0", "a @ a", "matmul",
     "numpy.sqrt(p)", "concatenate", "where", "numpy.sum(a)", "numpy.add(a, 1, out=c)",
+    "(a + d)[1:-1]", "(b * 2.0).T", "(a + d).ravel()", "(a + d).reshape(2, -1)",
+    "sa.reshape(a + d, (2, -1))", "asarray(ndarray temporary)", "x = a + d; x[1:-1]",
     "pipeline (10 steps)",
 ))
 
@@ -137,7 +146,7 @@ SIZE_INDEPENDENT = (
     "a[::-1]", "b[..., 0]", "a[None]", "c[1:3] = 0", "e[1:3] = 0, e[5:] alive", "c[3] = 1.0",
     "w[1, 2] = 0", "len(a)", "float(x0)", "int(i0)", "bool(x0)", "operator.index(i0)", "reshape",
     "reshape(4, 3)", "transpose(1, 0)", ".T", "ravel", "item(0)", "sa.reshape(b, -1)",
-    "sa.transpose(b)", "numpy.asarray(a)")
+    "sa.transpose(b)", "numpy.asarray(a)", "c[1:3] += 1")
 
 #: Results whose values are whatever the allocator held: ``--check`` compares their kind,
 #: shape and dtype only.
@@ -317,6 +326,13 @@ def build(lib: str, size: str, state: dict[str, Any] | None = None) -> dict[str,
     def c_setall() -> None:
         c[:] = d
 
+    def c_slice_iadd() -> None:
+        c[1:3] += 1  # in place on the temporary View c[1:3], then stored back into c
+
+    def local_slice() -> object:
+        x = a + d  # a local that is the only reference (a borrowed one from CPython 3.14)
+        return x[1:-1]  # a View of x: x is seen by this frame
+
     ops.update({
         # creation
         "zeros": lambda: ns.zeros(shape1),
@@ -385,6 +401,15 @@ def build(lib: str, size: str, state: dict[str, Any] | None = None) -> dict[str,
         "numpy.sum(a)": lambda: np.sum(a),
         "numpy.asarray(a)": lambda: np.asarray(a),
         "numpy.add(a, 1, out=c)": lambda: np.add(a, 1, out=c),
+        # operations on temporaries (safearray: results that own their memory)
+        "(a + d)[1:-1]": lambda: (a + d)[1:-1],
+        "(b * 2.0).T": lambda: (b * 2.0).T,
+        "(a + d).ravel()": lambda: (a + d).ravel(),
+        "(a + d).reshape(2, -1)": lambda: (a + d).reshape(2, -1),
+        "sa.reshape(a + d, (2, -1))": lambda: ns.reshape(a + d, (2, -1)),
+        "asarray(ndarray temporary)": lambda: asarray(raw_a + raw_d),
+        "x = a + d; x[1:-1]": local_slice,
+        "c[1:3] += 1": c_slice_iadd,
     })
     if set(ops) != set(ORDER):  # pragma: no cover - a mistake in this file
         raise RuntimeError(f"build() and CLASSES differ: {sorted(set(ops) ^ set(ORDER))}")
@@ -595,6 +620,8 @@ def source() -> str:
                                capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         commit = dirty = ""
+    if not commit and os.environ.get("SAFEARRAY_BENCH_COMMIT"):  # a copy without .git (a chroot)
+        return f"{here}, commit {os.environ['SAFEARRAY_BENCH_COMMIT']} (SAFEARRAY_BENCH_COMMIT)"
     if not commit:
         return here
     return f"{here}, commit {commit}" + (", with uncommitted changes to safearray/" if dirty else "")
@@ -776,6 +803,76 @@ def compare(old_path: str, new_path: str) -> str:
         if before_all:
             lines.append(f"{size}: geometric mean of ratios {geomean(before_all):.2f} -> "
                          f"{geomean(after_all):.2f}")
+    return "\n".join(lines)
+
+
+def versions(tables: list[dict[str, Any]], only: list[str] | None = None,
+             cores: list[str] | None = None) -> dict[str, Any]:
+    """The instruction ratios of several ``--table --json`` results (one per CPython, issue 16
+    part 4) side by side: per operation the ratio of each core to NumPy in each result, then per
+    result and core the geometric mean and how many operations are within :data:`INSTR_MAX`, and
+    what each run was (Python, NumPy, source, the loop's own cost, valgrind's time)."""
+    runs = []
+    for data in tables:
+        t = data["table"]
+        m = t["machine"]
+        runs.append({"python": m["python"], "numpy": m["numpy"], "source": m.get("source", "?"),
+                     "cpu": m["cpu"], "loop cost": t["loop cost"],
+                     "valgrind s": t.get("seconds", {}).get("valgrind"), "rows": t["rows"]})
+    cores = [c for c in (cores or CORES) if c != "numpy" and any(
+        f"{c}/numpy instructions" in r for run in runs for r in run["rows"].values())]
+    names = [n for n in ORDER if any(n in run["rows"] for run in runs) and (not only or n in only)]
+    rows: dict[str, dict[str, Any]] = {}
+    for name in names:
+        row: dict[str, Any] = {"class": CLASS_OF[name]}
+        for i, run in enumerate(runs):
+            r = run["rows"].get(name, {})
+            for key in ("numpy instructions", *(f"{c} instructions" for c in cores),
+                        *(f"{c}/numpy instructions" for c in cores)):
+                if key in r:
+                    row[f"{i} {key}"] = r[key]
+        rows[name] = row
+    summary = []
+    for i, run in enumerate(runs):
+        per: dict[str, Any] = {}
+        for core in cores:
+            values = [r[f"{i} {core}/numpy instructions"] for r in rows.values()
+                      if f"{i} {core}/numpy instructions" in r]
+            if values:
+                per[core] = {"geomean": geomean([max(v, 1e-9) for v in values]), "of": len(values),
+                             "within": sum(v <= INSTR_MAX for v in values)}
+        summary.append(per)
+    return {"runs": [{k: v for k, v in run.items() if k != "rows"} for run in runs],
+            "cores": cores, "rows": rows, "summary": summary}
+
+
+def summarise_versions(v: dict[str, Any]) -> str:
+    """:func:`versions` as a Markdown table: a ratio column per run and core."""
+    runs, cores = v["runs"], v["cores"]
+    heads = [f"{c} {run['python'].rpartition('.')[0] or run['python']}" for c in cores for run in runs]
+    lines = ["| operation | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for name, row in v["rows"].items():
+        cells = []
+        for core in cores:
+            for i in range(len(runs)):
+                value = row.get(f"{i} {core}/numpy instructions")
+                cells.append("-" if value is None else f"{value:.2f}" + ("!" if core == "compiled" and
+                                                                          value > INSTR_MAX else ""))
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+
+    def footer(label: str, cell: Callable[[dict[str, Any]], str]) -> None:
+        cells = [cell(s[core]) if core in s else "-" for core in cores for s in v["summary"]]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    footer("geometric mean", lambda c: f"{c['geomean']:.2f}")
+    footer(f"within {INSTR_MAX:.1f}x", lambda c: f"{c['within']}/{c['of']}")
+    lines += ["", "! above the target of issue 16 (compiled core, every operation <= "
+              f"{INSTR_MAX:.2f}x NumPy's instructions)", ""]
+    for run in runs:
+        loop = ", ".join(f"{core} {n:.0f}" for core, n in run["loop cost"].items())
+        took = f", valgrind {run['valgrind s']:.0f} s" if run.get("valgrind s") is not None else ""
+        lines.append(f"* Python {run['python']}, NumPy {run['numpy']}: {run['source']}; the loop's "
+                     f"own cost per call {loop}{took}")
     return "\n".join(lines)
 
 
@@ -966,11 +1063,59 @@ def callgrind_dumps(prefix: str) -> list[str]:
     return [path for _, path in sorted(found)]
 
 
-def callgrind_command(prefix: str, names: list[str], lib: str, size: str, calls: int) -> list[str]:
-    """The valgrind command that counts every loop of :func:`loops` in one process."""
+#: The C function of ``functools.reduce`` as callgrind names it: ``functools_reduce`` up to CPython
+#: 3.13, ``_functools_reduce`` from 3.14 (Argument Clinic), with a suffix in a build with
+#: link-time optimisation (Debian's: ``_functools_reduce.lto_priv.0``). callgrind's options need
+#: the exact name (a pattern, or two names of one function, toggle nothing).
+REDUCE_NAMES = ("functools_reduce", "_functools_reduce")
+
+
+def reduce_symbols_in(text: str) -> list[str]:
+    """The names of ``functools.reduce``'s C function in a callgrind file, in order of appearance
+    (the name itself, or one with a compiler's suffix such as ``.lto_priv.0``; not a ``.cold``
+    part, which is entered by a jump from the function, not called)."""
+    found: list[str] = []
+    for line in text.splitlines():
+        head, eq, value = line.partition("=")
+        if not eq or head not in ("fn", "cfn"):
+            continue
+        name = value.partition(") ")[2] if value.startswith("(") else value
+        base, dot, suffix = name.partition(".")
+        if base in REDUCE_NAMES and not suffix.endswith("cold") and name not in found:
+            found.append(name)
+    return found
+
+
+def reduce_symbol(python: str = sys.executable) -> str:
+    """The name callgrind gives ``functools.reduce``'s C function in this interpreter, found by
+    running it once under callgrind (a few seconds: Python without NumPy)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "probe")
+        proc = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", python, "-S", "-c",
+             "import functools; functools.reduce(max, [1, 2])"], capture_output=True, text=True)
+        text = ""
+        if os.path.exists(out):
+            with open(out) as f:
+                text = f.read()
+    found = reduce_symbols_in(text)
+    if len(found) != 1:
+        raise RuntimeError(f"callgrind names functools.reduce's C function {found or 'nothing'} in "
+                           f"{python} (exit {proc.returncode}): the loops cannot be counted; "
+                           f"{proc.stderr[-1000:]}")
+    return found[0]
+
+
+def callgrind_command(prefix: str, names: list[str], lib: str, size: str, calls: int,
+                      symbol: str = "functools_reduce") -> list[str]:
+    """The valgrind command that counts every loop of :func:`loops` in one process (``symbol``:
+    the name of :func:`functools.reduce`'s C function, :func:`reduce_symbol`)."""
     spec = "all" if list(names) == list(ORDER) else ",".join(names)
-    return ["valgrind", "--tool=callgrind", "--collect-atstart=no", "--toggle-collect=functools_reduce",
-            "--dump-after=functools_reduce", f"--callgrind-out-file={prefix}",
+    return ["valgrind", "--tool=callgrind", "--collect-atstart=no", f"--toggle-collect={symbol}",
+            f"--dump-after={symbol}", f"--callgrind-out-file={prefix}",
             sys.executable, os.path.abspath(__file__), f"--loops={spec}", "--lib", lib,
             "--sizes", size, "--calls", str(calls)]
 
@@ -996,6 +1141,7 @@ def callgrind(names: list[str], size: str, calls: int,
     if shutil.which("valgrind") is None:
         raise SystemExit("--callgrind needs valgrind (apt-get install valgrind)")
     per_core: dict[str, dict[str, Any]] = {}
+    symbol = reduce_symbol()
     with tempfile.TemporaryDirectory() as tmp:
         procs = {}
         for core in cores:
@@ -1007,7 +1153,7 @@ def callgrind(names: list[str], size: str, calls: int,
             prefix = os.path.join(tmp, core)
             with open(prefix + ".stdout", "w") as out, open(prefix + ".stderr", "w") as err:
                 procs[core] = (prefix, subprocess.Popen(
-                    callgrind_command(prefix, names, lib, size, calls), env=env, stdout=out, stderr=err))
+                    callgrind_command(prefix, names, lib, size, calls, symbol), env=env, stdout=out, stderr=err))
         for core, (prefix, proc) in procs.items():
             proc.wait()
             with open(prefix + ".stdout") as out, open(prefix + ".stderr") as err:
@@ -1289,6 +1435,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cores", default=",".join(CORES),
                         help="with --callgrind, --table: columns of the instruction counts, of: "
                         + ", ".join(CORES))
+    parser.add_argument("--versions", nargs="+", metavar="JSON",
+                        help="the instruction ratios of several --table --json files (one per "
+                        "CPython) side by side, as a Markdown table (--only: those operations; "
+                        "--cores: those columns)")
     parser.add_argument("--table", action="store_true",
                         help="instructions (--cores) and wall clock of every operation (or --only), "
                         "one table with the targets of issue 16")
@@ -1321,6 +1471,17 @@ def main(argv: list[str] | None = None) -> int:
     for c in cores:
         if c not in CORES:
             parser.error(f"--cores: {c!r} is not one of {', '.join(CORES)}")
+    if args.versions:
+        tables = []
+        for path in args.versions:
+            with open(path) as f:
+                tables.append(json.load(f))
+        combined = versions(tables, only, cores)
+        print(summarise_versions(combined))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(combined, f, indent=1)
+        return 0
     explicit_calls = "--calls" in " ".join(argv if argv is not None else sys.argv)
     if args.check:
         problems = check(sizes[0])
