@@ -1598,6 +1598,28 @@ UNARY(nb_positive, PyNumber_Positive)
 UNARY(nb_absolute, PyNumber_Absolute)
 UNARY(nb_invert, PyNumber_Invert)
 
+/* "+=" for "+" (interned, made once per operator: `symbol` is a string literal of the slot) */
+static PyObject *
+inplace_label(const char *symbol)
+{
+    static const char *symbols[16];
+    static PyObject *labels[16];
+    int i = 0;
+    for (; i < 16 && symbols[i] != NULL; i++) {
+        if (symbols[i] == symbol) {
+            return labels[i];
+        }
+    }
+    PyObject *label = PyUnicode_FromFormat("%s=", symbol);
+    if (label == NULL || i == 16) {
+        return label; /* a new reference only here: not reached with the slots' 13 symbols */
+    }
+    PyUnicode_InternInPlace(&label);
+    symbols[i] = symbol;
+    labels[i] = label; /* kept: one per operator */
+    return label;
+}
+
 static PyObject *
 inplace(PyObject *x, PyObject *y, binaryfunc iop, const char *symbol)
 {
@@ -1613,44 +1635,41 @@ inplace(PyObject *x, PyObject *y, binaryfunc iop, const char *symbol)
         return NULL;
     }
     if (self->base != NULL) {
-        PyObject *sym = PyUnicode_InternFromString(symbol);
-        if (sym == NULL) {
-            return NULL;
+        /* `c[k] += v` with `c` a Copy: the temporary View was made from c, so the write is a
+           write into c, with nothing to judge (_policy.on_write); every other View goes to
+           the Python judge */
+        ArrayBaseObject *from = (ArrayBaseObject *)self->src;
+        if (!(TEMP_AT(x, rc, inplace_temp) && from != NULL && IS_TAGGED((PyObject *)from) &&
+              from->a != NULL && from->base == NULL && PyArray_ISWRITEABLE((PyArrayObject *)self->a))) {
+            PyObject *sym = PyUnicode_InternFromString(symbol);
+            if (sym == NULL) {
+                return NULL;
+            }
+            PyObject *r = PyObject_CallFunctionObjArgs(py_judged_inplace, x, y, sym,
+                                                       TEMP_AT(x, rc, inplace_temp) ? Py_True : Py_False,
+                                                       NULL);
+            Py_DECREF(sym);
+            if (r == NULL) {
+                trim_traceback();
+            }
+            return r;
         }
-        PyObject *r = PyObject_CallFunctionObjArgs(py_judged_inplace, x, y, sym,
-                                                   TEMP_AT(x, rc, inplace_temp) ? Py_True : Py_False,
-                                                   NULL);
-        Py_DECREF(sym);
-        if (r == NULL) {
-            trim_traceback();
-        }
-        return r;
     }
-    if (IS_TAGGED(y) && is_stale(y)) {
-        PyObject *sym = PyUnicode_FromFormat("%s=", symbol);
-        int bad = sym == NULL || check_source(y, x, sym) < 0;
-        Py_XDECREF(sym);
-        if (bad) {
-            return NULL;
-        }
+    PyObject *label = inplace_label(symbol);
+    if (label == NULL) {
+        return NULL;
+    }
+    if (IS_TAGGED(y) && is_stale(y) && check_source(y, x, label) < 0) {
+        return NULL;
     }
     PyObject *r = iop(self->a, unwrap(y));
     if (r == NULL) {
-        PyObject *sym = PyUnicode_FromFormat("%s=", symbol);
-        if (sym != NULL) {
-            convert_readonly_error(self, sym);
-            Py_DECREF(sym);
-        }
+        convert_readonly_error(self, label);
         return NULL;
     }
     Py_DECREF(r);
-    if (self->nviews != 0) {
-        PyObject *sym = PyUnicode_FromFormat("%s=", symbol);
-        int bad = sym == NULL || after_write(self, NULL, y, sym) < 0;
-        Py_XDECREF(sym);
-        if (bad) {
-            return NULL;
-        }
+    if ((self->base != NULL || self->nviews != 0) && after_write(self, NULL, y, label) < 0) {
+        return NULL;
     }
     Py_INCREF(x);
     return x;

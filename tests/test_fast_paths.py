@@ -196,3 +196,33 @@ def test_ufunc_methods_match_numpy() -> None:
         np.testing.assert_array_equal(memory_of(got), want)
     out = sa.zeros(3)
     assert sa.add.reduce(x, 0, None, out) is out and out.tolist() == [5.0, 7.0, 9.0]
+
+
+@pytest.mark.parametrize("symbol", ["+", "-", "*", "//", "%", "**", "&", "|", "^", "<<", ">>"])
+def test_augmented_assignment_into_a_copy_is_numpys_and_silent(symbol: str) -> None:
+    # `c[1:3] op= v`: the temporary View c[1:3] was made from the Copy c, so the write is into c
+    raw = np.arange(1, 7)
+    c = sa.array(raw)
+    later = c[2:]  # a live View whose bytes the write changes: stale afterwards, exactly
+    apart = c[4:]  # one whose bytes it does not
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        exec(f"c[1:3] {symbol}= 2")
+    want = raw.copy()
+    exec(f"want[1:3] {symbol}= 2")
+    np.testing.assert_array_equal(memory_of(c), want)
+    assert later._stale is not None and apart._stale is None
+
+
+def test_augmented_assignment_through_a_view_is_still_judged() -> None:
+    base = sa.zeros(6)
+    v = base[1:5]  # a named View: a write through it changes base, which a name holds
+    with sa.policy("raise"), pytest.raises(sa.MutationError):
+        v[0:2] += 1
+    assert base.tolist() == [0.0] * 6
+    frozen = sa.zeros(4).readonly()
+    with pytest.raises(sa.ReadOnlyError):
+        frozen[1:3] += 1
+    with sa.policy("raise"):
+        v.with_policy("allow")[0:2] += 1  # said so: the write goes through
+    assert base.tolist() == [0.0, 1.0, 1.0, 0.0, 0.0, 0.0]
