@@ -63,6 +63,30 @@ _type: Any = type  # type(x) of values typed Any stays Any for the checkers
 _new = object.__new__
 _getrefcount = sys.getrefcount
 _getframe = sys._getframe
+if sys.version_info[:2] == (3, 10):
+    _sys_getrefcount, _gettrace, _getprofile = sys.getrefcount, sys.gettrace, sys.getprofile
+
+    def _getrefcount(x: object) -> int:
+        """``sys.getrefcount(x)`` as the calling frame would see it with no tracer. Under
+        ``sys.settrace``/``sys.setprofile`` (debuggers, Python-level profilers), CPython 3.10
+        copies each traced frame's locals into its ``f_locals`` at every event: one more
+        reference to each argument of safearray's own frames, which would make a temporary look
+        held. Those dicts are made here (so that they exist, whatever the hook did) and their
+        references to ``x`` not counted."""
+        if _gettrace() is None and _getprofile() is None:
+            return _sys_getrefcount(x) - 2  # this frame's argument, and its push of it
+        # this frame's locals first, before any name here holds a frame or a dict (a reference
+        # cycle through f_locals would keep x alive past the call)
+        copies = 0
+        for v in tuple(_getframe(0).f_locals.values()):  # a line tracer refreshes the dict
+            copies += v is x
+        f: Any = _getframe(1)
+        while f is not None and str(f.f_globals.get("__name__", "")).startswith("safearray"):
+            for v in tuple(f.f_locals.values()):
+                copies += v is x
+            f = f.f_back
+        f = v = None  # the loop's last value is not held
+        return _sys_getrefcount(x) - 2 - copies
 _on_write = _policy.on_write
 _warn_uncovered = _policy.warn_uncovered
 _SETITEM, _INPLACE, _METHOD, _ARGUMENT = _policy.SETITEM, _policy.INPLACE, _policy.METHOD, _policy.ARGUMENT

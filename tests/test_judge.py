@@ -538,10 +538,6 @@ def _judged_under(hook: Any, install: Any) -> list[str]:
     return out + [w.category.__name__ for w in seen]
 
 
-@pytest.mark.xfail(sys.version_info[:2] == (3, 10) and not COMPILED, strict=True,
-                   reason="CPython 3.10 copies a traced frame's locals into f_locals on every "
-                   "'call' event, one more reference to each argument: the pure core's counts of "
-                   "temporaries are off by one under a tracer or profiler (coverage, debuggers)")
 @pytest.mark.parametrize("install", [sys.settrace, sys.setprofile], ids=["settrace", "setprofile"])
 def test_the_judge_is_the_same_under_a_tracer_or_profiler(install: Any) -> None:
     """What coverage.py, debuggers and profilers install does not change the judgements: the
