@@ -66,7 +66,7 @@ _getframe = sys._getframe
 if sys.version_info[:2] == (3, 10):
     _sys_getrefcount, _gettrace, _getprofile = sys.getrefcount, sys.gettrace, sys.getprofile
 
-    def _getrefcount(x: object) -> int:
+    def _getrefcount(x: object, /) -> int:
         """``sys.getrefcount(x)`` as the calling frame would see it with no tracer. Under
         ``sys.settrace``/``sys.setprofile`` (debuggers, Python-level profilers), CPython 3.10
         copies each traced frame's locals into its ``f_locals`` at every event: one more
