@@ -794,16 +794,19 @@ Tagged_dealloc(ArrayBaseObject *self)
 {
     PyTypeObject *type = Py_TYPE(self);
     PyObject_GC_UnTrack(self);
-    if (self->weakreflist != NULL) {
-        PyObject_ClearWeakRefs((PyObject *)self);
-    }
-    /* as ArrayBase_clear, without setting the fields to NULL one by one: nothing reaches a
-       dead View's fields (it leaves its holder's registry first, and a hub is kept alive by
-       its Views), and alloc_tagged clears them all at once */
+    /* out of the registries before any Python code runs: a weakref callback may list the
+       live Views of this memory (a write through a fancy index does), and a View found there
+       while it dies would be revived and freed twice */
     unregister_view(self);
     if (self->views != NULL) {
         forget_views(self);
     }
+    if (self->weakreflist != NULL) {
+        PyObject_ClearWeakRefs((PyObject *)self);
+    }
+    /* as ArrayBase_clear, without setting the fields to NULL one by one: nothing reaches a
+       dead View's fields (it has left its holder's registry, and a hub is kept alive by its
+       Views), and alloc_tagged clears them all at once */
     Py_XDECREF(self->a);
     Py_XDECREF(self->base);
     Py_XDECREF(self->src);
@@ -1046,6 +1049,10 @@ static void
 ArrayBase_dealloc(ArrayBaseObject *self)
 {
     PyObject_GC_UnTrack(self);
+    unregister_view(self); /* before weakref callbacks: see Tagged_dealloc */
+    if (self->views != NULL) {
+        forget_views(self);
+    }
     if (self->weakreflist != NULL) {
         PyObject_ClearWeakRefs((PyObject *)self);
     }

@@ -5,6 +5,8 @@ the compiled path and the pure-Python one fails here."""
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 import operator
 import warnings
 from typing import Any
@@ -226,3 +228,42 @@ def test_augmented_assignment_through_a_view_is_still_judged() -> None:
     with sa.policy("raise"):
         v.with_policy("allow")[0:2] += 1  # said so: the write goes through
     assert base.tolist() == [0.0, 1.0, 1.0, 0.0, 0.0, 0.0]
+
+
+_DYING_VIEW = """
+import gc, weakref
+import numpy as np
+import safearray as sa
+
+c = sa.zeros(10_000)
+kept, dying = c[:5000], c[100:6000]  # too large to be compared in C: _stale lists c's Views
+seen = []
+
+def callback(ref):
+    # runs while `dying` is being freed: a write into c lists the live Views of c's memory,
+    # which must no longer include the dying one
+    c[200] = 1
+    seen.append(float(kept[200]))
+
+ref = weakref.ref(dying, callback)
+del dying
+for _ in range(200):  # reuse freed objects: a View freed twice would be handed out twice
+    a, b = c[1:4], c[0:2]
+del a, b
+gc.collect()
+assert ref() is None and seen == [1.0], seen
+want = np.zeros(10_000)
+want[200] = 1
+np.testing.assert_array_equal(np.asarray(c.copy()), want)
+print("ok")
+"""
+
+
+def test_a_weakref_callback_of_a_dying_view_does_not_find_it_among_the_live_ones() -> None:
+    # A View leaves its memory's registry before its weakref callbacks run; before the fix the
+    # compiled core revived it there and freed it twice (CPython aborted: "object already tracked
+    # by the garbage collector"). In a child process, so that a crash is a failure, not the end
+    # of the run.
+    done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", _DYING_VIEW],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
