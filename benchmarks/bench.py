@@ -418,6 +418,44 @@ def build(lib: str, size: str, state: dict[str, Any] | None = None) -> dict[str,
     return {name: ops[name] for name in ORDER}
 
 
+#: The operations that call NumPy's own functions on SafeArrays go through NumPy's override and
+#: conversion protocols (``__array_ufunc__``, ``__array__``), which cost NumPy instructions of its
+#: own before any wrapper runs. Their floor is counted: the same NumPy call on a stand-in whose
+#: handler is the cheapest there is (C, no Python frame). ``True``: the handler does nothing, so the
+#: floor is the stand-in's count plus NumPy's operation on ndarrays; ``False``: the handler does
+#: the work (``__array__`` hands back an existing ndarray), so the floor is the stand-in's count.
+FLOORED: dict[str, bool] = {"numpy.sqrt(p)": True, "numpy.asarray(a)": False, "numpy.add(a, 1, out=c)": True}
+#: The name of an operation's floor loop.
+FLOOR = " [NumPy's protocol alone]"
+
+
+def floor_ops(size: str) -> dict[str, Op]:
+    """The floor loops of :data:`FLOORED` (plain NumPy on stand-ins: the same in every process)."""
+    shape1 = SIZES[size][0]
+    base = np.abs(np.random.default_rng(0).standard_normal(shape1))
+    out = np.zeros(shape1)
+
+    class Override:
+        """``__array_ufunc__`` that takes any call and returns at once (``str.format`` of '')."""
+
+        __array_ufunc__ = "".format
+
+    class Exporter:
+        """``__array__`` that hands back an existing ndarray (``numpy.asarray`` returns it)."""
+
+        __array__ = staticmethod(functools.partial(np.asarray, base))
+
+    o, e = Override(), Exporter()
+    return {"numpy.sqrt(p)" + FLOOR: lambda: np.sqrt(o),
+            "numpy.asarray(a)" + FLOOR: lambda: np.asarray(e),
+            "numpy.add(a, 1, out=c)" + FLOOR: lambda: np.add(o, 1, out=out)}
+
+
+def floor_names(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The floor loops that go with ``names``."""
+    return [name + FLOOR for name in FLOORED if name in names]
+
+
 def op_names() -> list[str]:
     """The names of the operations, in the order of the table."""
     return list(ORDER)
@@ -902,7 +940,7 @@ def loops(names: list[str], lib: str, size: str, calls: int) -> dict[str, Any]:
     each loop is one dump, in this order. The operations of :data:`FEWER_CALLS` run that many
     times fewer calls. Returns the order, the calls of each loop and the core that ran."""
     warnings.simplefilter("ignore", sa.MutationWarning)
-    ops = build(lib, size)
+    ops = {**build(lib, size), **floor_ops(size)}
     order = [EMPTY, *names, EMPTY]
     counts = [loop_calls(name, calls) for name in order]
     for name, n in zip(order, counts):
@@ -1308,6 +1346,17 @@ def table(counted: dict[str, Any], timing: dict[str, Any], seconds: dict[str, fl
         col = columns["pure/numpy instructions"]
         goals.append({"target": "instructions, pure core, geometric mean (informative, no target)",
                       "value": col["geomean"], "limit": None, "ops": "", "status": "info", "pass": True})
+    floors: dict[str, dict[str, float]] = {}
+    for name, adds_operation in FLOORED.items():
+        stand_in = counted.get(name + FLOOR, {}).get("numpy")
+        cg = counted.get(name, {})
+        if stand_in is None or "numpy" not in cg:
+            continue
+        floor = stand_in["total"] + (cg["numpy"]["total"] if adds_operation else 0.0)
+        f = {"protocol": stand_in["total"], "floor": floor, "floor/numpy": floor / max(cg["numpy"]["total"], 1.0)}
+        if "compiled" in cg:
+            f["compiled/floor"] = cg["compiled"]["total"] / max(floor, 1.0)
+        floors[name] = f
     m = dict(timing.get("machine") or machine())
     first = counted.get(EMPTY, {})
     return {"machine": m, "date": m.get("date", time.strftime("%Y-%m-%d %H:%M")),
@@ -1316,7 +1365,7 @@ def table(counted: dict[str, Any], timing: dict[str, Any], seconds: dict[str, fl
             "loop cost text": loop_cost(counted) if EMPTY in counted else "-",
             "cores": {core: c["core"] for core, c in first.get("by core", {}).items()},
             "repeats": timing.get("repeats"), "target_s": timing.get("target_s"),
-            "rows": rows, "columns": columns, "targets": goals, "seconds": seconds or {}}
+            "rows": rows, "columns": columns, "targets": goals, "floors": floors, "seconds": seconds or {}}
 
 
 def _ratio_cell(row: dict[str, Any], key: str, limit: float | None, width: int = 6) -> str:
@@ -1408,6 +1457,16 @@ def summarise_table(t: dict[str, Any]) -> str:
                          f"worst {g['ops']} {g['value']:.2f}x")
         else:
             lines.append(f"  {g['status']:5} {g['target']}: {g['value']:.2f} <= {g['limit']:.2f}")
+    if t.get("floors"):
+        lines += ["", "NumPy's own protocols: the same NumPy call on a stand-in whose __array_ufunc__ or",
+                  "__array__ is the cheapest there is (C, no frame) costs NumPy this much; no wrapper can",
+                  "cost less than that floor (for ufuncs: plus the operation on ndarrays):"]
+        for name, f in t["floors"].items():
+            line = (f"  {name}: protocol {f['protocol']:,.0f}, floor {f['floor']:,.0f} = "
+                    f"{f['floor/numpy']:.2f}x NumPy's")
+            if "compiled/floor" in f:
+                line += f"; compiled core {f['compiled/floor']:.2f}x the floor"
+            lines.append(line)
     if secs:
         lines += ["", "run time: " + ", ".join(f"{k} {v:.0f} s" for k, v in secs.items())]
     return "\n".join(wrapped for line in lines for wrapped in _wrap(line))
@@ -1451,9 +1510,10 @@ def main(argv: list[str] | None = None) -> int:
         print(compare(*args.compare))
         return 0
 
-    def chosen(option: str, text: str) -> list[str]:
+    def chosen(option: str, text: str, floors: bool = False) -> list[str]:
         try:
-            return [n for n in parse_names(text, names) if n != EMPTY]
+            known = [*names, *floor_names(names)] if floors else names
+            return [n for n in parse_names(text, known) if n != EMPTY]
         except ValueError as exc:
             parser.error(f"{option}: {str(exc)!r} is not an operation; use --list to see them")
             raise  # pragma: no cover - parser.error exits
@@ -1495,10 +1555,10 @@ def main(argv: list[str] | None = None) -> int:
         loop(args.loop, args.lib, sizes[0], args.calls)
         return 0
     if args.loops is not None:
-        print(json.dumps(loops(chosen("--loops", args.loops), args.lib, sizes[0], args.calls)))
+        print(json.dumps(loops(chosen("--loops", args.loops, floors=True), args.lib, sizes[0], args.calls)))
         return 0
     if args.callgrind is not None:
-        picked = chosen("--callgrind", args.callgrind)
+        picked = chosen("--callgrind", args.callgrind, floors=True)
         calls = args.calls if explicit_calls else 2000
         counted = callgrind(picked, sizes[0], calls, cores)
         print(summarise_callgrind(counted))
@@ -1512,7 +1572,7 @@ def main(argv: list[str] | None = None) -> int:
         picked = only or names
         calls = args.calls if explicit_calls else 2000
         start = time.perf_counter()
-        counted = callgrind(picked, "small", calls, cores)
+        counted = callgrind(picked + floor_names(picked) if "numpy" in cores else picked, "small", calls, cores)
         counted_at = time.perf_counter()
         by_size = {"small": picked, "large": [n for n in picked if n in TOUCHES_DATA]}
         timing = run([s for s in sizes if by_size[s]], repeats, target, None, with_strict=False,

@@ -3211,13 +3211,23 @@ cached_info(PyObject *cache, PyObject *key, int ufunc)
     return info; /* borrowed from the cache */
 }
 
+/* `method == "__call__"`: NumPy makes the string anew for every call it hands over, so the
+   interned one is rarely the same object; compared by its bytes (PyUnicode_Compare is a tenth of
+   the rest of this path) */
+static inline int
+is_call_name(PyObject *o)
+{
+    return PyUnicode_CheckExact(o) && PyUnicode_IS_COMPACT_ASCII(o) && PyUnicode_GET_LENGTH(o) == 8 &&
+           memcmp(PyUnicode_DATA(o), "__call__", 8) == 0;
+}
+
 static PyObject *
 ArrayUfunc_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     /* (self, ufunc, method, *inputs, **kwargs) */
     if (nargs >= 4 && !stale_reads && py_labels != NULL && Py_TYPE(args[1]) == np_ufunc_type &&
-        (args[2] == call_name || (PyUnicode_Check(args[2]) && PyUnicode_Compare(args[2], call_name) == 0))) {
+        (args[2] == call_name || is_call_name(args[2]))) {
         PyObject *info = cached_info(ufunc_info, args[1], 1);
         if (info == NULL) {
             return NULL;
@@ -3360,7 +3370,7 @@ DELEGATING_TYPE(ArrayFunction_Type, "ArrayFunction",
    NumPy's nor pandas' Python code: _policy.handout in C for "allow" (the memory) and "warn"
    (a read-only view); every other call goes to the Python __array__. */
 static PyObject *block_mode = NULL;     /* _policy._block_mode, a ContextVar */
-static PyObject *policy_module = NULL;  /* safearray._policy (its _global_mode) */
+static PyObject *policy_dict = NULL;  /* safearray._policy's namespace (its _global_mode) */
 static PyObject *global_mode_name = NULL;
 
 static int
@@ -3375,8 +3385,21 @@ caller_is(PyObject *prefix1, PyObject *prefix2)
         PyErr_Clear();
         return 0;
     }
-    return PyUnicode_Tailmatch(name, prefix1, 0, PY_SSIZE_T_MAX, -1) == 1 ||
-           PyUnicode_Tailmatch(name, prefix2, 0, PY_SSIZE_T_MAX, -1) == 1;
+    /* the last module name asked about and the answer (a reference is kept, so the same
+       address is the same string): a loop asks for the same caller every time */
+    static PyObject *last_name = NULL, *last_prefix1 = NULL;
+    static int last_answer = 0;
+    if (name == last_name && prefix1 == last_prefix1) {
+        return last_answer;
+    }
+    int answer = PyUnicode_Tailmatch(name, prefix1, 0, PY_SSIZE_T_MAX, -1) == 1 ||
+                 PyUnicode_Tailmatch(name, prefix2, 0, PY_SSIZE_T_MAX, -1) == 1;
+    PyErr_Clear();
+    Py_INCREF(name);
+    Py_XSETREF(last_name, name);
+    last_prefix1 = prefix1;
+    last_answer = answer;
+    return answer;
 }
 
 static PyObject *numpy_prefix = NULL, *pandas_prefix = NULL;
@@ -3407,10 +3430,16 @@ ArrayExport_vectorcall(TaggedMethodObject *m, PyObject *const *args, size_t narg
         }
         if (owned == NULL || owned == Py_None) {
             Py_XDECREF(owned);
-            owned = PyObject_GetAttr(policy_module, global_mode_name);
+            /* _policy._global_mode, read from the module's dict (a module attribute lookup
+               costs more than the rest of this path) */
+            owned = PyDict_GetItemWithError(policy_dict, global_mode_name);
             if (owned == NULL) {
+                if (!PyErr_Occurred()) {
+                    PyErr_SetString(PyExc_RuntimeError, "safearray._policy has no _global_mode");
+                }
                 return NULL;
             }
+            Py_INCREF(owned);
         }
         mode = owned;
     }
@@ -3446,7 +3475,11 @@ configure_export(PyObject *module, PyObject *args)
         return NULL;
     }
     Py_XSETREF(block_mode, Py_NewRef(var));
-    Py_XSETREF(policy_module, Py_NewRef(mod));
+    if (!PyModule_Check(mod)) {
+        PyErr_SetString(PyExc_TypeError, "configure_export() needs the policy's module");
+        return NULL;
+    }
+    Py_XSETREF(policy_dict, Py_NewRef(PyModule_GetDict(mod)));
     Py_RETURN_NONE;
 }
 

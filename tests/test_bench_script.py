@@ -554,7 +554,8 @@ def test_table_with_no_sizes_counts_instructions_and_times_nothing(
     monkeypatch.setattr(bench, "run", spy_run)
     out = tmp_path / "t.json"
     assert bench.main(["--table", "--sizes=", "--cores", "numpy,compiled,pure", "--json", str(out)]) == 0
-    assert asked == {"names": bench.op_names(), "size": "small", "calls": 2000,
+    names = bench.op_names()
+    assert asked == {"names": names + bench.floor_names(names), "size": "small", "calls": 2000,
                      "cores": ["numpy", "compiled", "pure"]}
     assert timed == [[]]  # no size timed
     text = capsys.readouterr().out
@@ -585,3 +586,36 @@ def test_the_loops_are_found_by_the_name_of_reduce_in_this_interpreter(bench: An
 def test_reduce_is_found_under_valgrind(bench: Any) -> None:
     assert bench.reduce_symbol().partition(".")[0] == (
         "_functools_reduce" if sys.version_info >= (3, 14) else "functools_reduce")
+
+
+def test_the_floor_of_numpys_protocols_is_numpys_own_call_on_a_stand_in(bench: Any) -> None:
+    """The stand-ins go through NumPy's protocols and do nothing else: NumPy's answer is the
+    handler's (``""`` from ``__array_ufunc__``, the ndarray ``__array__`` hands back)."""
+    ops = bench.floor_ops("small")
+    assert sorted(ops) == sorted(name + bench.FLOOR for name in bench.FLOORED)
+    assert ops["numpy.sqrt(p)" + bench.FLOOR]() == ""
+    assert ops["numpy.add(a, 1, out=c)" + bench.FLOOR]() == ""
+    got = ops["numpy.asarray(a)" + bench.FLOOR]()
+    assert type(got).__name__ == "ndarray" and got is ops["numpy.asarray(a)" + bench.FLOOR]()  # no copy
+    assert bench.floor_names(["a[3]", "numpy.asarray(a)"]) == ["numpy.asarray(a)" + bench.FLOOR]
+
+
+def test_the_table_says_how_far_above_numpys_protocol_floor_the_core_is(bench: Any) -> None:
+    counted, timing = fake_results(bench)
+
+    def cg(total: float) -> dict[str, Any]:
+        return {"total": total, "categories": {}, "functions": {}, "calls": 100}
+
+    counted["numpy.sqrt(p)"] = {"numpy": cg(3000.0), "compiled": cg(6600.0)}
+    counted["numpy.sqrt(p)" + bench.FLOOR] = {"numpy": cg(3000.0), "compiled": cg(3000.0)}
+    counted["numpy.asarray(a)"] = {"numpy": cg(500.0), "compiled": cg(3000.0)}
+    counted["numpy.asarray(a)" + bench.FLOOR] = {"numpy": cg(2500.0), "compiled": cg(2500.0)}
+    t = bench.table(counted, timing)
+    assert t["floors"]["numpy.sqrt(p)"] == {"protocol": 3000.0, "floor": 6000.0, "floor/numpy": 2.0,
+                                            "compiled/floor": 1.1}
+    assert t["floors"]["numpy.asarray(a)"] == {"protocol": 2500.0, "floor": 2500.0, "floor/numpy": 5.0,
+                                               "compiled/floor": 1.2}
+    assert "numpy.sqrt(p)" + bench.FLOOR not in t["rows"]  # not an operation of the table
+    text = bench.summarise_table(t)
+    assert "numpy.sqrt(p): protocol 3,000, floor 6,000 = 2.00x NumPy's; compiled core 1.10x the floor" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
