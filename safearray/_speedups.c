@@ -193,6 +193,10 @@ shares_root(PyArrayObject *r, PyArrayObject *a)
 /* ------------------------------------------------------------------------------------ */
 /* the owner's registry of its live Views */
 
+/* Counts the Views that left a registry: a pass over a registry that allocates (and may so run
+   a garbage collection, which can free Views) knows from it whether the registry changed. */
+static unsigned long registry_epoch = 0;
+
 static int
 register_view(ArrayBaseObject *owner, ArrayBaseObject *v)
 {
@@ -237,6 +241,7 @@ unregister_view(ArrayBaseObject *v)
         return;
     }
     Py_ssize_t i = v->slot1 - 1;
+    registry_epoch++;
     ArrayBaseObject *last = owner->views[--owner->nviews];
     owner->views[i] = last;
     last->slot1 = i + 1;
@@ -693,25 +698,38 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
         if (overlap < 0) {
             python = 1;
         }
-        else if (overlap == 1) {
-            if (record == NULL) {
-                f = PyEval_GetFrame();
-                if ((record = same_record(w->stale, self, key, op, f)) != NULL) {
-                    goto mark; /* made by this statement before: its frame was the user's */
-                }
-                if (frame_is_ours(f)) {
-                    python = 1;
-                    break;
-                }
-                if ((record = staling_record(self, key, op, f)) == NULL) {
-                    status = -1;
-                    break;
-                }
-            }
-        mark:
+        else if (overlap == 1 && record != NULL) {
             if (w->stale != record) {
                 Py_INCREF(record);
                 Py_XSETREF(w->stale, record);
+            }
+        }
+        else if (overlap == 1) {
+            /* The record is made once, at the first View to mark. Making it allocates, and a
+               garbage collection may then free Views of this registry (those in reference
+               cycles), w among them: w is held meanwhile, and when a View left the registry
+               the pass starts again (marking is idempotent; no allocation happens then). */
+            unsigned long epoch = registry_epoch;
+            Py_INCREF(w);
+            f = PyEval_GetFrame();
+            /* made by this statement before (its frame was the user's), or anew */
+            record = same_record(w->stale, self, key, op, f);
+            if (record == NULL && frame_is_ours(f)) {
+                python = 1;
+            }
+            else if (record == NULL && (record = staling_record(self, key, op, f)) == NULL) {
+                status = -1;
+            }
+            if (record != NULL && w->stale != record) {
+                Py_INCREF(record);
+                Py_XSETREF(w->stale, record);
+            }
+            Py_DECREF(w);
+            if (record == NULL) {
+                break;
+            }
+            if (registry_epoch != epoch) {
+                i = -1;
             }
         }
     }
@@ -4061,13 +4079,17 @@ views_of(PyObject *module, PyObject *owner)
         return NULL;
     }
     ArrayBaseObject *o = (ArrayBaseObject *)owner;
-    PyObject *out = PyList_New(o->nviews);
+    /* the list is made first: its allocation may run a garbage collection that frees Views of
+       this registry; appending allocates no object */
+    PyObject *out = PyList_New(0);
     if (out == NULL) {
         return NULL;
     }
     for (Py_ssize_t i = 0; i < o->nviews; i++) {
-        Py_INCREF(o->views[i]);
-        PyList_SET_ITEM(out, i, (PyObject *)o->views[i]);
+        if (PyList_Append(out, (PyObject *)o->views[i]) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
     }
     return out;
 }

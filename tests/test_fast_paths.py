@@ -8,6 +8,7 @@ import copy
 import subprocess
 import sys
 import operator
+import os
 import warnings
 from typing import Any
 
@@ -266,4 +267,54 @@ def test_a_weakref_callback_of_a_dying_view_does_not_find_it_among_the_live_ones
     # of the run.
     done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", _DYING_VIEW],
                           capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+_COLLECTED_MID_WRITE = """
+import gc, weakref
+import numpy as np
+import safearray as sa
+
+c = sa.zeros(100)
+junk = [c[i:i + 1] for i in range(300)]
+del junk
+gc.collect()
+gc.disable()
+v = c[5:8]
+freed = []
+r = weakref.ref(v, lambda _: freed.append(True))
+cycle = [v]
+cycle.append(cycle)              # a View of c in cyclic garbage, still registered
+del cycle, v
+kept = c[4:8]                    # a live View the write makes stale (after v in the registry)
+junk = [c[i:i + 1] for i in range(300)]
+del junk                         # the free list is full: a View that dies is freed for real
+gc.set_threshold(1, 1, 1)        # the next allocation collects (CPython 3.10, 3.11: at once)
+gc.enable()
+c[6] = 1.0                       # the record of this write is made while kept and v overlap it
+gc.set_threshold(700, 10, 10)
+gc.collect()
+assert freed == [True] and r() is None
+with sa.policy("raise", stale_reads=True):
+    try:
+        kept.sum()
+    except sa.StaleViewError:
+        pass
+    else:
+        raise AssertionError("kept is not stale")
+want = np.zeros(100)
+want[6] = 1
+np.testing.assert_array_equal(np.asarray(c.copy()), want)
+print("ok")
+"""
+
+
+def test_a_collection_while_a_write_is_recorded_frees_views_safely() -> None:
+    # Recording a write allocates, and on CPython 3.10 and 3.11 the allocation may run a garbage
+    # collection that frees Views of the same registry (here one in a reference cycle); before
+    # the fix the compiled core then marked the freed View (a use after free: a segfault with
+    # PYTHONMALLOC=debug). The other overlapping View must still be marked stale.
+    env = dict(os.environ, PYTHONMALLOC="debug")
+    done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", _COLLECTED_MID_WRITE],
+                          capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
