@@ -3492,11 +3492,11 @@ configure_export(PyObject *module, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "configure_export() needs the policy's ContextVar");
         return NULL;
     }
-    Py_XSETREF(block_mode, Py_NewRef(var));
     if (!PyModule_Check(mod)) {
         PyErr_SetString(PyExc_TypeError, "configure_export() needs the policy's module");
         return NULL;
     }
+    Py_XSETREF(block_mode, Py_NewRef(var));
     Py_XSETREF(policy_dict, Py_NewRef(PyModule_GetDict(mod)));
     Py_RETURN_NONE;
 }
