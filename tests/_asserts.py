@@ -11,6 +11,11 @@ import numpy as np
 
 import safearray as sa
 
+#: NumPy 2.1 or later: ``ndarray.reshape(copy=)``, ``np.cumulative_sum``, DLPack 1.0 (read-only
+#: flag, ``np.from_dlpack(copy=)``). The oldest NumPy safearray supports, 2.0, has none of them,
+#: so the differential tests check those against NumPy only from 2.1.
+NUMPY_2_1 = np.lib.NumpyVersion(np.__version__) >= "2.1.0"
+
 
 def assert_tag_is_true(result: Any, *inputs: np.ndarray) -> None:
     """``result`` is a View exactly when it shares memory with one of ``inputs``.

@@ -25,7 +25,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import safearray as sa
-from tests._asserts import assert_same_array, assert_tag_is_true
+from tests._asserts import NUMPY_2_1, assert_same_array, assert_tag_is_true
 from tests.strategies import COMPLEX_DTYPES, FLOAT_DTYPES, INT_DTYPES, arrays
 
 BINARY: dict[str, Callable[[Any, Any], Any]] = {
@@ -66,6 +66,13 @@ def operands(dtype: np.dtype[Any]) -> list[tuple[str, Any, Any]]:
         (f"0-d SafeArray {dtype}", zero_d, sa.array(zero_d)),
         (f"strided SafeArray View {dtype}", wide[:, ::2], sa.array(wide)[:, ::2]),
     ]
+
+
+#: NumPy 2.0 crashes the interpreter (infinite C recursion, segfault) on a bitwise operator
+#: between a long double (real or complex) and an object operand, e.g. ``np.longdouble(1) | None``
+#: (numpy/numpy#26767, fixed in 2.1 by numpy/numpy#26904); safearray hands the operands to NumPy.
+NUMPY_CRASHES = (set() if NUMPY_2_1 else
+                 {(s, np.dtype(t), "None") for s in ("&", "|", "^", "<<", ">>") for t in (np.longdouble, np.clongdouble)})
 
 
 def outcome(fn: Callable[[], Any]) -> tuple[Any, type[BaseException] | None]:
@@ -126,6 +133,8 @@ def test_binary_operator_promotes_as_numpy_for_every_dtype_pair(symbol: str) -> 
         mine = np.asarray(x)
         kinds = [k for d in DTYPES for k in operands(d)] + [(label, v, v) for label, v in PYTHON_OPERANDS]
         for label, plain, tagged in kinds:
+            if (symbol, dtype, label) in NUMPY_CRASHES:
+                continue
             for side, (left, right), (tleft, tright) in (
                 ("array op other", (mine, plain), (x, tagged)),
                 ("other op array", (plain, mine), (tagged, x)),
@@ -140,7 +149,8 @@ def test_binary_operator_promotes_as_numpy_for_every_dtype_pair(symbol: str) -> 
                     why = None if error else mismatch(result, expected, *memory)
                 if why:
                     problems.append(f"{dtype} {symbol} {label} ({side}): {why}")
-    assert checked >= 2 * len(DTYPES) * (6 * len(DTYPES) + len(PYTHON_OPERANDS))
+    skipped = sum(crash[0] == symbol for crash in NUMPY_CRASHES)
+    assert checked >= 2 * len(DTYPES) * (6 * len(DTYPES) + len(PYTHON_OPERANDS)) - 2 * skipped
     assert not problems, f"{len(problems)} of {checked} differ from NumPy:\n" + "\n".join(problems[:20])
 
 
