@@ -682,6 +682,7 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
     /* one pass: each View whose bounds meet the written bytes is decided exactly here and
        marked; when one cannot be (or the frame is safearray's own), Python decides them all */
     int python = 0, status = 0;
+    unsigned long epoch = registry_epoch;
     PyObject *record = NULL;
     PyFrameObject *f = NULL;
     for (Py_ssize_t i = 0; i < h->nviews && !python; i++) {
@@ -701,15 +702,14 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
         else if (overlap == 1 && record != NULL) {
             if (w->stale != record) {
                 Py_INCREF(record);
-                Py_XSETREF(w->stale, record);
+                Py_XSETREF(w->stale, record); /* the old record may hold the last reference to
+                                                 a View (its key): see below */
             }
         }
         else if (overlap == 1) {
             /* The record is made once, at the first View to mark. Making it allocates, and a
                garbage collection may then free Views of this registry (those in reference
-               cycles), w among them: w is held meanwhile, and when a View left the registry
-               the pass starts again (marking is idempotent; no allocation happens then). */
-            unsigned long epoch = registry_epoch;
+               cycles), w among them: w is held meanwhile. */
             Py_INCREF(w);
             f = PyEval_GetFrame();
             /* made by this statement before (its frame was the user's), or anew */
@@ -728,9 +728,12 @@ after_write(ArrayBaseObject *self, PyObject *key, PyObject *value, PyObject *op)
             if (record == NULL) {
                 break;
             }
-            if (registry_epoch != epoch) {
-                i = -1;
-            }
+        }
+        if (registry_epoch != epoch) {
+            /* a View left the registry meanwhile, and the last one took its place: the pass
+               starts again (marking is idempotent; the record exists now) */
+            epoch = registry_epoch;
+            i = -1;
         }
     }
     Py_XDECREF(record);
