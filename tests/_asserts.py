@@ -146,3 +146,16 @@ def memory_of(x: Any) -> np.ndarray:
     view of it under "warn" and "raise"; under "allow" it hands out the memory itself)."""
     with sa.policy("allow"):
         return np.asarray(x)
+
+
+def runs_ok_in_a_child(script: str, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> None:
+    """Run ``script`` (``python -X faulthandler -c script *args``) in a child process, in the core
+    this test run uses, and assert that it printed ``ok`` and exited 0: a crash is then a failure
+    with the child's traceback, not the end of the test run. ``env``: added to this environment."""
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", script, *args], capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]

@@ -5,10 +5,7 @@ the compiled path and the pure-Python one fails here."""
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 import operator
-import os
 import warnings
 from typing import Any
 
@@ -20,7 +17,7 @@ from hypothesis import strategies as st
 import safearray as sa
 from safearray._array import writes_into, WRITES_INTO
 
-from ._asserts import memory_of
+from ._asserts import memory_of, runs_ok_in_a_child
 from .strategies import EVERY_LAYOUT, arrays
 
 
@@ -265,9 +262,7 @@ def test_a_weakref_callback_of_a_dying_view_does_not_find_it_among_the_live_ones
     # compiled core revived it there and freed it twice (CPython aborted: "object already tracked
     # by the garbage collector"). In a child process, so that a crash is a failure, not the end
     # of the run.
-    done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", _DYING_VIEW],
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    runs_ok_in_a_child(_DYING_VIEW)
 
 
 _COLLECTED_MID_WRITE = """
@@ -314,7 +309,4 @@ def test_a_collection_while_a_write_is_recorded_frees_views_safely() -> None:
     # collection that frees Views of the same registry (here one in a reference cycle); before
     # the fix the compiled core then marked the freed View (a use after free: a segfault with
     # PYTHONMALLOC=debug). The other overlapping View must still be marked stale.
-    env = dict(os.environ, PYTHONMALLOC="debug")
-    done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", _COLLECTED_MID_WRITE],
-                          capture_output=True, text=True, timeout=120, env=env)
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    runs_ok_in_a_child(_COLLECTED_MID_WRITE, env={"PYTHONMALLOC": "debug"})

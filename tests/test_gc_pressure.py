@@ -7,11 +7,9 @@ write marked it stale)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
+
+from ._asserts import runs_ok_in_a_child
 
 _FUZZ = r'''
 import gc, random, sys, warnings, weakref
@@ -97,7 +95,4 @@ print("ok")
 
 @pytest.mark.parametrize("seed", range(6))
 def test_views_cycles_callbacks_and_writes_under_collection(seed: int) -> None:
-    env = dict(os.environ, PYTHONMALLOC="debug", PYTHONHASHSEED="0")
-    done = subprocess.run([sys.executable, "-X", "faulthandler", "-c", _FUZZ, str(seed), "3000"],
-                          capture_output=True, text=True, timeout=300, env=env)
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
+    runs_ok_in_a_child(_FUZZ, str(seed), "3000", env={"PYTHONMALLOC": "debug", "PYTHONHASHSEED": "0"})
